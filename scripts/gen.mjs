@@ -45,8 +45,17 @@ function generate(outDir) {
 // One index: a namespace per proto file, plus flat named exports (no message name repeats across
 // packages). Type-only names get `export type` so per-file transpilers (vitest/esbuild) stay correct.
 function writeIndex(outDir) {
-  const common = new Set(["DeepPartial", "MessageFns", "ProtoMetadata", "protoMetadata", "protobufFileName", "protobufPackage"]);
-  const files = readdirSync(outDir).filter((f) => f.endsWith(".ts") && f !== "index.ts").sort();
+  const common = new Set([
+    "DeepPartial",
+    "MessageFns",
+    "ProtoMetadata",
+    "protoMetadata",
+    "protobufFileName",
+    "protobufPackage",
+  ]);
+  const files = readdirSync(outDir)
+    .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+    .sort();
   const lines = [
     header,
     'export { Duration } from "./google/protobuf/duration.js";',
@@ -70,9 +79,13 @@ function writeIndex(outDir) {
     if (types.size) lines.push(`export type { ${[...types].sort().join(", ")} } from "./${mod}.js";`);
   }
   lines.push("");
-  files.forEach((f, i) => lines.push(`import { protoMetadata as ${namespaces[i]}Meta } from "./${f.replace(/\.ts$/, "")}.js";`));
+  for (const [i, f] of files.entries()) {
+    lines.push(`import { protoMetadata as ${namespaces[i]}Meta } from "./${f.replace(/\.ts$/, "")}.js";`);
+  }
   lines.push("");
-  lines.push("/** Embedded file descriptors of every sw4rm proto file, for reflection (inventory tests, admin tools). */");
+  lines.push(
+    "/** Embedded file descriptors of every sw4rm proto file, for reflection (inventory tests, admin tools). */",
+  );
   lines.push(`export const sw4rmProtoFiles = [${namespaces.map((n) => `${n}Meta`).join(", ")}] as const;`);
   writeFileSync(join(outDir, "index.ts"), `${lines.join("\n")}\n`);
 }
