@@ -28,7 +28,7 @@ export interface Artifact {
   /** e.g. v3 */
   version: string;
   contentType: string;
-  content: Buffer;
+  content: Uint8Array;
   /** ISO-8601 */
   createdAt: string;
 }
@@ -52,7 +52,7 @@ export interface ListArtifactsResponse {
 }
 
 function createBaseArtifact(): Artifact {
-  return { negotiationId: "", kind: "", version: "", contentType: "", content: Buffer.alloc(0), createdAt: "" };
+  return { negotiationId: "", kind: "", version: "", contentType: "", content: new Uint8Array(0), createdAt: "" };
 }
 
 export const Artifact: MessageFns<Artifact> = {
@@ -128,7 +128,7 @@ export const Artifact: MessageFns<Artifact> = {
               break;
             }
 
-            message.content = Buffer.from(reader.bytes());
+            message.content = reader.bytes();
             continue;
           }
           case 6: {
@@ -165,7 +165,7 @@ export const Artifact: MessageFns<Artifact> = {
         : isSet(object.content_type)
         ? globalThis.String(object.content_type)
         : "",
-      content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+      content: isSet(object.content) ? bytesFromBase64(object.content) : new Uint8Array(0),
       createdAt: isSet(object.createdAt)
         ? globalThis.String(object.createdAt)
         : isSet(object.created_at)
@@ -206,7 +206,7 @@ export const Artifact: MessageFns<Artifact> = {
     message.kind = object.kind ?? "";
     message.version = object.version ?? "";
     message.contentType = object.contentType ?? "";
-    message.content = object.content ?? Buffer.alloc(0);
+    message.content = object.content ?? new Uint8Array(0);
     message.createdAt = object.createdAt ?? "";
     return message;
   },
@@ -895,11 +895,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

@@ -635,7 +635,7 @@ export interface Envelope {
   hlcTimestamp: string;
   ttlMs: bigint;
   timestamp: Timestamp | undefined;
-  payload: Buffer;
+  payload: Uint8Array;
   state: EnvelopeState;
   /** SW4-004 */
   parentCorrelationId: string;
@@ -667,7 +667,7 @@ function createBaseEnvelope(): Envelope {
     hlcTimestamp: "",
     ttlMs: 0n,
     timestamp: undefined,
-    payload: Buffer.alloc(0),
+    payload: new Uint8Array(0),
     state: 0,
     parentCorrelationId: "",
   };
@@ -868,7 +868,7 @@ export const Envelope: MessageFns<Envelope> = {
               break;
             }
 
-            message.payload = Buffer.from(reader.bytes());
+            message.payload = reader.bytes();
             continue;
           }
           case 16: {
@@ -963,7 +963,7 @@ export const Envelope: MessageFns<Envelope> = {
         : "",
       ttlMs: isSet(object.ttlMs) ? BigInt(object.ttlMs) : isSet(object.ttl_ms) ? BigInt(object.ttl_ms) : 0n,
       timestamp: isSet(object.timestamp) ? fromJsonTimestamp(object.timestamp) : undefined,
-      payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+      payload: isSet(object.payload) ? bytesFromBase64(object.payload) : new Uint8Array(0),
       state: isSet(object.state) ? envelopeStateFromJSON(object.state) : 0,
       parentCorrelationId: isSet(object.parentCorrelationId)
         ? globalThis.String(object.parentCorrelationId)
@@ -1054,7 +1054,7 @@ export const Envelope: MessageFns<Envelope> = {
     message.timestamp = (object.timestamp !== undefined && object.timestamp !== null)
       ? Timestamp.fromPartial(object.timestamp)
       : undefined;
-    message.payload = object.payload ?? Buffer.alloc(0);
+    message.payload = object.payload ?? new Uint8Array(0);
     message.state = object.state ?? 0;
     message.parentCorrelationId = object.parentCorrelationId ?? "";
     return message;
@@ -1763,11 +1763,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

@@ -117,7 +117,7 @@ export interface HandoffRequest {
   /** empty = capability routing */
   toAgent: string;
   reason: string;
-  contextSnapshot: Buffer;
+  contextSnapshot: Uint8Array;
   capabilitiesRequired: string[];
   priority: number;
   timeout:
@@ -731,7 +731,7 @@ function createBaseHandoffRequest(): HandoffRequest {
     fromAgent: "",
     toAgent: "",
     reason: "",
-    contextSnapshot: Buffer.alloc(0),
+    contextSnapshot: new Uint8Array(0),
     capabilitiesRequired: [],
     priority: 0,
     timeout: undefined,
@@ -825,7 +825,7 @@ export const HandoffRequest: MessageFns<HandoffRequest> = {
               break;
             }
 
-            message.contextSnapshot = Buffer.from(reader.bytes());
+            message.contextSnapshot = reader.bytes();
             continue;
           }
           case 6: {
@@ -899,10 +899,10 @@ export const HandoffRequest: MessageFns<HandoffRequest> = {
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       contextSnapshot: isSet(object.contextSnapshot)
-        ? Buffer.from(bytesFromBase64(object.contextSnapshot))
+        ? bytesFromBase64(object.contextSnapshot)
         : isSet(object.context_snapshot)
-        ? Buffer.from(bytesFromBase64(object.context_snapshot))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.context_snapshot)
+        : new Uint8Array(0),
       capabilitiesRequired: globalThis.Array.isArray(object?.capabilitiesRequired)
         ? object.capabilitiesRequired.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.capabilities_required)
@@ -963,7 +963,7 @@ export const HandoffRequest: MessageFns<HandoffRequest> = {
     message.fromAgent = object.fromAgent ?? "";
     message.toAgent = object.toAgent ?? "";
     message.reason = object.reason ?? "";
-    message.contextSnapshot = object.contextSnapshot ?? Buffer.alloc(0);
+    message.contextSnapshot = object.contextSnapshot ?? new Uint8Array(0);
     message.capabilitiesRequired = object.capabilitiesRequired?.map((e) => e) || [];
     message.priority = object.priority ?? 0;
     message.timeout = (object.timeout !== undefined && object.timeout !== null)
@@ -2478,11 +2478,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -30,19 +30,19 @@ export const protobufFileName = "hitl.proto";
 export interface HitlInvocation {
   reasonType: HitlReasonType;
   /** JSON or protobuf (type from the envelope content_type) */
-  context: Buffer;
+  context: Uint8Array;
   proposedActions: string[];
   priority: number;
 }
 
 export interface HitlDecision {
   action: string;
-  decisionPayload: Buffer;
+  decisionPayload: Uint8Array;
   rationale: string;
 }
 
 function createBaseHitlInvocation(): HitlInvocation {
-  return { reasonType: 0, context: Buffer.alloc(0), proposedActions: [], priority: 0 };
+  return { reasonType: 0, context: new Uint8Array(0), proposedActions: [], priority: 0 };
 }
 
 export const HitlInvocation: MessageFns<HitlInvocation> = {
@@ -88,7 +88,7 @@ export const HitlInvocation: MessageFns<HitlInvocation> = {
               break;
             }
 
-            message.context = Buffer.from(reader.bytes());
+            message.context = reader.bytes();
             continue;
           }
           case 3: {
@@ -126,7 +126,7 @@ export const HitlInvocation: MessageFns<HitlInvocation> = {
         : isSet(object.reason_type)
         ? hitlReasonTypeFromJSON(object.reason_type)
         : 0,
-      context: isSet(object.context) ? Buffer.from(bytesFromBase64(object.context)) : Buffer.alloc(0),
+      context: isSet(object.context) ? bytesFromBase64(object.context) : new Uint8Array(0),
       proposedActions: globalThis.Array.isArray(object?.proposedActions)
         ? object.proposedActions.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.proposed_actions)
@@ -159,7 +159,7 @@ export const HitlInvocation: MessageFns<HitlInvocation> = {
   fromPartial(object: DeepPartial<HitlInvocation>): HitlInvocation {
     const message = createBaseHitlInvocation();
     message.reasonType = object.reasonType ?? 0;
-    message.context = object.context ?? Buffer.alloc(0);
+    message.context = object.context ?? new Uint8Array(0);
     message.proposedActions = object.proposedActions?.map((e) => e) || [];
     message.priority = object.priority ?? 0;
     return message;
@@ -167,7 +167,7 @@ export const HitlInvocation: MessageFns<HitlInvocation> = {
 };
 
 function createBaseHitlDecision(): HitlDecision {
-  return { action: "", decisionPayload: Buffer.alloc(0), rationale: "" };
+  return { action: "", decisionPayload: new Uint8Array(0), rationale: "" };
 }
 
 export const HitlDecision: MessageFns<HitlDecision> = {
@@ -210,7 +210,7 @@ export const HitlDecision: MessageFns<HitlDecision> = {
               break;
             }
 
-            message.decisionPayload = Buffer.from(reader.bytes());
+            message.decisionPayload = reader.bytes();
             continue;
           }
           case 3: {
@@ -237,10 +237,10 @@ export const HitlDecision: MessageFns<HitlDecision> = {
     return {
       action: isSet(object.action) ? globalThis.String(object.action) : "",
       decisionPayload: isSet(object.decisionPayload)
-        ? Buffer.from(bytesFromBase64(object.decisionPayload))
+        ? bytesFromBase64(object.decisionPayload)
         : isSet(object.decision_payload)
-        ? Buffer.from(bytesFromBase64(object.decision_payload))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.decision_payload)
+        : new Uint8Array(0),
       rationale: isSet(object.rationale) ? globalThis.String(object.rationale) : "",
     };
   },
@@ -265,7 +265,7 @@ export const HitlDecision: MessageFns<HitlDecision> = {
   fromPartial(object: DeepPartial<HitlDecision>): HitlDecision {
     const message = createBaseHitlDecision();
     message.action = object.action ?? "";
-    message.decisionPayload = object.decisionPayload ?? Buffer.alloc(0);
+    message.decisionPayload = object.decisionPayload ?? new Uint8Array(0);
     message.rationale = object.rationale ?? "";
     return message;
   },
@@ -498,11 +498,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

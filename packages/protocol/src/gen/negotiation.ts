@@ -43,14 +43,14 @@ export interface Proposal {
   negotiationId: string;
   fromAgent: string;
   contentType: string;
-  payload: Buffer;
+  payload: Uint8Array;
 }
 
 export interface CounterProposal {
   negotiationId: string;
   fromAgent: string;
   contentType: string;
-  payload: Buffer;
+  payload: Uint8Array;
 }
 
 export interface Evaluation {
@@ -65,7 +65,7 @@ export interface Decision {
   /** consensus | hitl | policy */
   decidedBy: string;
   contentType: string;
-  result: Buffer;
+  result: Uint8Array;
 }
 
 export interface AbortRequest {
@@ -239,7 +239,7 @@ export const NegotiationOpen: MessageFns<NegotiationOpen> = {
 };
 
 function createBaseProposal(): Proposal {
-  return { negotiationId: "", fromAgent: "", contentType: "", payload: Buffer.alloc(0) };
+  return { negotiationId: "", fromAgent: "", contentType: "", payload: new Uint8Array(0) };
 }
 
 export const Proposal: MessageFns<Proposal> = {
@@ -301,7 +301,7 @@ export const Proposal: MessageFns<Proposal> = {
               break;
             }
 
-            message.payload = Buffer.from(reader.bytes());
+            message.payload = reader.bytes();
             continue;
           }
         }
@@ -333,7 +333,7 @@ export const Proposal: MessageFns<Proposal> = {
         : isSet(object.content_type)
         ? globalThis.String(object.content_type)
         : "",
-      payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+      payload: isSet(object.payload) ? bytesFromBase64(object.payload) : new Uint8Array(0),
     };
   },
 
@@ -362,13 +362,13 @@ export const Proposal: MessageFns<Proposal> = {
     message.negotiationId = object.negotiationId ?? "";
     message.fromAgent = object.fromAgent ?? "";
     message.contentType = object.contentType ?? "";
-    message.payload = object.payload ?? Buffer.alloc(0);
+    message.payload = object.payload ?? new Uint8Array(0);
     return message;
   },
 };
 
 function createBaseCounterProposal(): CounterProposal {
-  return { negotiationId: "", fromAgent: "", contentType: "", payload: Buffer.alloc(0) };
+  return { negotiationId: "", fromAgent: "", contentType: "", payload: new Uint8Array(0) };
 }
 
 export const CounterProposal: MessageFns<CounterProposal> = {
@@ -430,7 +430,7 @@ export const CounterProposal: MessageFns<CounterProposal> = {
               break;
             }
 
-            message.payload = Buffer.from(reader.bytes());
+            message.payload = reader.bytes();
             continue;
           }
         }
@@ -462,7 +462,7 @@ export const CounterProposal: MessageFns<CounterProposal> = {
         : isSet(object.content_type)
         ? globalThis.String(object.content_type)
         : "",
-      payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+      payload: isSet(object.payload) ? bytesFromBase64(object.payload) : new Uint8Array(0),
     };
   },
 
@@ -491,7 +491,7 @@ export const CounterProposal: MessageFns<CounterProposal> = {
     message.negotiationId = object.negotiationId ?? "";
     message.fromAgent = object.fromAgent ?? "";
     message.contentType = object.contentType ?? "";
-    message.payload = object.payload ?? Buffer.alloc(0);
+    message.payload = object.payload ?? new Uint8Array(0);
     return message;
   },
 };
@@ -626,7 +626,7 @@ export const Evaluation: MessageFns<Evaluation> = {
 };
 
 function createBaseDecision(): Decision {
-  return { negotiationId: "", decidedBy: "", contentType: "", result: Buffer.alloc(0) };
+  return { negotiationId: "", decidedBy: "", contentType: "", result: new Uint8Array(0) };
 }
 
 export const Decision: MessageFns<Decision> = {
@@ -688,7 +688,7 @@ export const Decision: MessageFns<Decision> = {
               break;
             }
 
-            message.result = Buffer.from(reader.bytes());
+            message.result = reader.bytes();
             continue;
           }
         }
@@ -720,7 +720,7 @@ export const Decision: MessageFns<Decision> = {
         : isSet(object.content_type)
         ? globalThis.String(object.content_type)
         : "",
-      result: isSet(object.result) ? Buffer.from(bytesFromBase64(object.result)) : Buffer.alloc(0),
+      result: isSet(object.result) ? bytesFromBase64(object.result) : new Uint8Array(0),
     };
   },
 
@@ -749,7 +749,7 @@ export const Decision: MessageFns<Decision> = {
     message.negotiationId = object.negotiationId ?? "";
     message.decidedBy = object.decidedBy ?? "";
     message.contentType = object.contentType ?? "";
-    message.result = object.result ?? Buffer.alloc(0);
+    message.result = object.result ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1474,11 +1474,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

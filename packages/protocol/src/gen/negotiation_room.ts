@@ -114,7 +114,7 @@ export interface NegotiationProposal {
   artifactType: ArtifactType;
   artifactId: string;
   producerId: string;
-  artifact: Buffer;
+  artifact: Uint8Array;
   artifactContentType: string;
   requestedCritics: string[];
   negotiationRoomId: string;
@@ -208,7 +208,7 @@ function createBaseNegotiationProposal(): NegotiationProposal {
     artifactType: 0,
     artifactId: "",
     producerId: "",
-    artifact: Buffer.alloc(0),
+    artifact: new Uint8Array(0),
     artifactContentType: "",
     requestedCritics: [],
     negotiationRoomId: "",
@@ -287,7 +287,7 @@ export const NegotiationProposal: MessageFns<NegotiationProposal> = {
               break;
             }
 
-            message.artifact = Buffer.from(reader.bytes());
+            message.artifact = reader.bytes();
             continue;
           }
           case 5: {
@@ -351,7 +351,7 @@ export const NegotiationProposal: MessageFns<NegotiationProposal> = {
         : isSet(object.producer_id)
         ? globalThis.String(object.producer_id)
         : "",
-      artifact: isSet(object.artifact) ? Buffer.from(bytesFromBase64(object.artifact)) : Buffer.alloc(0),
+      artifact: isSet(object.artifact) ? bytesFromBase64(object.artifact) : new Uint8Array(0),
       artifactContentType: isSet(object.artifactContentType)
         ? globalThis.String(object.artifactContentType)
         : isSet(object.artifact_content_type)
@@ -412,7 +412,7 @@ export const NegotiationProposal: MessageFns<NegotiationProposal> = {
     message.artifactType = object.artifactType ?? 0;
     message.artifactId = object.artifactId ?? "";
     message.producerId = object.producerId ?? "";
-    message.artifact = object.artifact ?? Buffer.alloc(0);
+    message.artifact = object.artifact ?? new Uint8Array(0);
     message.artifactContentType = object.artifactContentType ?? "";
     message.requestedCritics = object.requestedCritics?.map((e) => e) || [];
     message.negotiationRoomId = object.negotiationRoomId ?? "";
@@ -2960,11 +2960,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -78,7 +78,7 @@ export interface AgentDescriptor {
   modalitiesSupported: string[];
   /** URIs */
   reasoningConnectors: string[];
-  publicKey: Buffer;
+  publicKey: Uint8Array;
   /** SW4-004 */
   registrationType: RegistrationType;
   /** SW4-004 */
@@ -127,7 +127,7 @@ function createBaseAgentDescriptor(): AgentDescriptor {
     communicationClass: 0,
     modalitiesSupported: [],
     reasoningConnectors: [],
-    publicKey: Buffer.alloc(0),
+    publicKey: new Uint8Array(0),
     registrationType: 0,
     maxConcurrentDelegations: 0,
   };
@@ -242,7 +242,7 @@ export const AgentDescriptor: MessageFns<AgentDescriptor> = {
               break;
             }
 
-            message.publicKey = Buffer.from(reader.bytes());
+            message.publicKey = reader.bytes();
             continue;
           }
           case 100: {
@@ -301,10 +301,10 @@ export const AgentDescriptor: MessageFns<AgentDescriptor> = {
         ? object.reasoning_connectors.map((e: any) => globalThis.String(e))
         : [],
       publicKey: isSet(object.publicKey)
-        ? Buffer.from(bytesFromBase64(object.publicKey))
+        ? bytesFromBase64(object.publicKey)
         : isSet(object.public_key)
-        ? Buffer.from(bytesFromBase64(object.public_key))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.public_key)
+        : new Uint8Array(0),
       registrationType: isSet(object.registrationType)
         ? registrationTypeFromJSON(object.registrationType)
         : isSet(object.registration_type)
@@ -365,7 +365,7 @@ export const AgentDescriptor: MessageFns<AgentDescriptor> = {
     message.communicationClass = object.communicationClass ?? 0;
     message.modalitiesSupported = object.modalitiesSupported?.map((e) => e) || [];
     message.reasoningConnectors = object.reasoningConnectors?.map((e) => e) || [];
-    message.publicKey = object.publicKey ?? Buffer.alloc(0);
+    message.publicKey = object.publicKey ?? new Uint8Array(0);
     message.registrationType = object.registrationType ?? 0;
     message.maxConcurrentDelegations = object.maxConcurrentDelegations ?? 0;
     return message;
@@ -1571,11 +1571,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

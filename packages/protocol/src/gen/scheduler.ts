@@ -28,7 +28,7 @@ export interface SubmitTaskRequest {
   taskId: string;
   /** -19 (highest) .. 20 (lowest), default 0 */
   priority: number;
-  params: Buffer;
+  params: Uint8Array;
   contentType: string;
   /** resource scope descriptor */
   scope: string;
@@ -85,7 +85,7 @@ export interface PurgeActivityResponse {
 }
 
 function createBaseSubmitTaskRequest(): SubmitTaskRequest {
-  return { agentId: "", taskId: "", priority: 0, params: Buffer.alloc(0), contentType: "", scope: "" };
+  return { agentId: "", taskId: "", priority: 0, params: new Uint8Array(0), contentType: "", scope: "" };
 }
 
 export const SubmitTaskRequest: MessageFns<SubmitTaskRequest> = {
@@ -153,7 +153,7 @@ export const SubmitTaskRequest: MessageFns<SubmitTaskRequest> = {
               break;
             }
 
-            message.params = Buffer.from(reader.bytes());
+            message.params = reader.bytes();
             continue;
           }
           case 5: {
@@ -197,7 +197,7 @@ export const SubmitTaskRequest: MessageFns<SubmitTaskRequest> = {
         ? globalThis.String(object.task_id)
         : "",
       priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
-      params: isSet(object.params) ? Buffer.from(bytesFromBase64(object.params)) : Buffer.alloc(0),
+      params: isSet(object.params) ? bytesFromBase64(object.params) : new Uint8Array(0),
       contentType: isSet(object.contentType)
         ? globalThis.String(object.contentType)
         : isSet(object.content_type)
@@ -238,7 +238,7 @@ export const SubmitTaskRequest: MessageFns<SubmitTaskRequest> = {
     message.agentId = object.agentId ?? "";
     message.taskId = object.taskId ?? "";
     message.priority = object.priority ?? 0;
-    message.params = object.params ?? Buffer.alloc(0);
+    message.params = object.params ?? new Uint8Array(0);
     message.contentType = object.contentType ?? "";
     message.scope = object.scope ?? "";
     return message;
@@ -1843,11 +1843,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

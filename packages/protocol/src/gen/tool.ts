@@ -43,7 +43,7 @@ export interface ToolCall {
   toolName: string;
   providerId: string;
   contentType: string;
-  args: Buffer;
+  args: Uint8Array;
   policy: ExecutionPolicy | undefined;
   stream: boolean;
 }
@@ -53,9 +53,9 @@ export interface ToolFrame {
   frameNo: bigint;
   final: boolean;
   contentType: string;
-  data: Buffer;
+  data: Uint8Array;
   /** optional final summary */
-  summary: Buffer;
+  summary: Uint8Array;
 }
 
 export interface ToolError {
@@ -297,7 +297,7 @@ function createBaseToolCall(): ToolCall {
     toolName: "",
     providerId: "",
     contentType: "",
-    args: Buffer.alloc(0),
+    args: new Uint8Array(0),
     policy: undefined,
     stream: false,
   };
@@ -379,7 +379,7 @@ export const ToolCall: MessageFns<ToolCall> = {
               break;
             }
 
-            message.args = Buffer.from(reader.bytes());
+            message.args = reader.bytes();
             continue;
           }
           case 6: {
@@ -432,7 +432,7 @@ export const ToolCall: MessageFns<ToolCall> = {
         : isSet(object.content_type)
         ? globalThis.String(object.content_type)
         : "",
-      args: isSet(object.args) ? Buffer.from(bytesFromBase64(object.args)) : Buffer.alloc(0),
+      args: isSet(object.args) ? bytesFromBase64(object.args) : new Uint8Array(0),
       policy: isSet(object.policy) ? ExecutionPolicy.fromJSON(object.policy) : undefined,
       stream: isSet(object.stream) ? globalThis.Boolean(object.stream) : false,
     };
@@ -473,7 +473,7 @@ export const ToolCall: MessageFns<ToolCall> = {
     message.toolName = object.toolName ?? "";
     message.providerId = object.providerId ?? "";
     message.contentType = object.contentType ?? "";
-    message.args = object.args ?? Buffer.alloc(0);
+    message.args = object.args ?? new Uint8Array(0);
     message.policy = (object.policy !== undefined && object.policy !== null)
       ? ExecutionPolicy.fromPartial(object.policy)
       : undefined;
@@ -483,7 +483,14 @@ export const ToolCall: MessageFns<ToolCall> = {
 };
 
 function createBaseToolFrame(): ToolFrame {
-  return { callId: "", frameNo: 0n, final: false, contentType: "", data: Buffer.alloc(0), summary: Buffer.alloc(0) };
+  return {
+    callId: "",
+    frameNo: 0n,
+    final: false,
+    contentType: "",
+    data: new Uint8Array(0),
+    summary: new Uint8Array(0),
+  };
 }
 
 export const ToolFrame: MessageFns<ToolFrame> = {
@@ -562,7 +569,7 @@ export const ToolFrame: MessageFns<ToolFrame> = {
               break;
             }
 
-            message.data = Buffer.from(reader.bytes());
+            message.data = reader.bytes();
             continue;
           }
           case 6: {
@@ -570,7 +577,7 @@ export const ToolFrame: MessageFns<ToolFrame> = {
               break;
             }
 
-            message.summary = Buffer.from(reader.bytes());
+            message.summary = reader.bytes();
             continue;
           }
         }
@@ -599,8 +606,8 @@ export const ToolFrame: MessageFns<ToolFrame> = {
         : isSet(object.content_type)
         ? globalThis.String(object.content_type)
         : "",
-      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
-      summary: isSet(object.summary) ? Buffer.from(bytesFromBase64(object.summary)) : Buffer.alloc(0),
+      data: isSet(object.data) ? bytesFromBase64(object.data) : new Uint8Array(0),
+      summary: isSet(object.summary) ? bytesFromBase64(object.summary) : new Uint8Array(0),
     };
   },
 
@@ -636,8 +643,8 @@ export const ToolFrame: MessageFns<ToolFrame> = {
     message.frameNo = (object.frameNo !== undefined && object.frameNo !== null) ? BigInt(object.frameNo) : 0n;
     message.final = object.final ?? false;
     message.contentType = object.contentType ?? "";
-    message.data = object.data ?? Buffer.alloc(0);
-    message.summary = object.summary ?? Buffer.alloc(0);
+    message.data = object.data ?? new Uint8Array(0);
+    message.summary = object.summary ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1277,11 +1284,28 @@ export const protoMetadata: ProtoMetadata = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
