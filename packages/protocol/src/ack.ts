@@ -1,7 +1,7 @@
 import { CONTENT_TYPES } from "./constants.js";
 import type { EnvelopeFactory } from "./envelope.js";
-import { Ack, AckStage, type Envelope, ErrorCode, MessageType } from "./gen/index.js";
 import { errorCodeFromString, Sw4rmError } from "./errors.js";
+import { Ack, AckStage, type Envelope, ErrorCode, MessageType } from "./gen/index.js";
 import { jsonBytes, parseJsonBytes } from "./json.js";
 import { baseContentType } from "./validation.js";
 
@@ -100,7 +100,9 @@ export function parseAck(envelope: Envelope): Ack {
     });
   }
   if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw new Sw4rmError(ErrorCode.VALIDATION_ERROR, "payload: ACK payload must be a JSON object", { field: "payload" });
+    throw new Sw4rmError(ErrorCode.VALIDATION_ERROR, "payload: ACK payload must be a JSON object", {
+      field: "payload",
+    });
   const o = body as Record<string, unknown>;
   const ackFor = o.ack_for_message_id ?? o.ackForMessageId;
   if (typeof ackFor !== "string" || ackFor === "")

@@ -53,7 +53,8 @@ export class EnvelopeFactory {
     if (!options.producerId) throw new TypeError("producerId must be a non-empty agent id");
     this.producerId = options.producerId;
     this.#clock = options.clock ?? systemClock;
-    this.#hlc = options.hlc === false ? undefined : (options.hlc ?? new HybridLogicalClock(options.producerId, this.#clock));
+    this.#hlc =
+      options.hlc === false ? undefined : (options.hlc ?? new HybridLogicalClock(options.producerId, this.#clock));
     this.#sequence = options.sequenceStart ?? BigInt(Math.floor(this.#clock.now())) * 1000n;
   }
 
@@ -96,7 +97,12 @@ export class EnvelopeFactory {
 
   /** An envelope whose payload is `value` as UTF-8 JSON (bigints as decimal strings). */
   json(messageType: MessageType, value: unknown, init: Omit<EnvelopeInit, "messageType" | "payload"> = {}): Envelope {
-    return this.create({ ...init, messageType, payload: jsonBytes(value), contentType: init.contentType ?? CONTENT_TYPES.json });
+    return this.create({
+      ...init,
+      messageType,
+      payload: jsonBytes(value),
+      contentType: init.contentType ?? CONTENT_TYPES.json,
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
-import { Metadata, status as GrpcStatus } from "@grpc/grpc-js";
-import { ErrorCode } from "./gen/index.js";
+import { status as GrpcStatus, Metadata } from "@grpc/grpc-js";
 import { METADATA } from "./constants.js";
+import { ErrorCode } from "./gen/index.js";
 
 export { GrpcStatus };
 
@@ -76,7 +76,10 @@ export function isRetryableStatus(code: GrpcStatus): boolean {
 
 /** Snake-case spellings the spec uses (§11, §13, doc §1.15) → ErrorCode. */
 export function errorCodeFromString(text: string): ErrorCode | undefined {
-  const key = text.trim().toUpperCase().replace(/^ERROR_CODE_/, "");
+  const key = text
+    .trim()
+    .toUpperCase()
+    .replace(/^ERROR_CODE_/, "");
   if (/^\d+$/.test(key)) {
     const n = Number(key);
     return n in ErrorCode && typeof ErrorCode[n] === "string" ? (n as ErrorCode) : undefined;

@@ -1,6 +1,6 @@
-export * from "./gen/index.js";
-export { ackStageName, buildAckEnvelope, isTerminalAckStage, parseAck } from "./ack.js";
 export type { AckInit } from "./ack.js";
+export { ackStageName, buildAckEnvelope, isTerminalAckStage, parseAck } from "./ack.js";
+export type { ResolvedAddress, ServiceEndpoint, ServiceName } from "./addresses.js";
 export {
   ADMIN_HTTP_PORT,
   normalizeAddress,
@@ -8,9 +8,9 @@ export {
   SERVICE_ENDPOINTS,
   SERVICE_NAMES,
 } from "./addresses.js";
-export type { ResolvedAddress, ServiceEndpoint, ServiceName } from "./addresses.js";
-export { ManualClock, sleep, systemClock } from "./clock.js";
+export * from "./algorithms/index.js";
 export type { Clock, TimerHandle } from "./clock.js";
+export { ManualClock, sleep, systemClock } from "./clock.js";
 export {
   CONTENT_TYPES,
   DEFAULT_PAYLOAD_LIMITS,
@@ -21,6 +21,7 @@ export {
   PRIORITY_LOWEST,
   PROTOCOL_VERSION,
 } from "./constants.js";
+export type { EnvelopeFactoryOptions, EnvelopeInit } from "./envelope.js";
 export {
   EnvelopeFactory,
   envelopeExpiresAt,
@@ -28,7 +29,7 @@ export {
   isEnvelopeExpired,
   messageTypeName,
 } from "./envelope.js";
-export type { EnvelopeFactoryOptions, EnvelopeInit } from "./envelope.js";
+export type { Sw4rmErrorOptions } from "./errors.js";
 export {
   errorCodeFromGrpcStatus,
   errorCodeFromString,
@@ -39,13 +40,14 @@ export {
   Sw4rmError,
   validationError,
 } from "./errors.js";
-export type { Sw4rmErrorOptions } from "./errors.js";
-export { compareHlc, formatHlc, HybridLogicalClock, parseHlc } from "./hlc.js";
+export * from "./gen/index.js";
 export type { HlcTimestamp } from "./hlc.js";
+export { compareHlc, formatHlc, HybridLogicalClock, parseHlc } from "./hlc.js";
 export { fromUtf8, jsonBytes, parseJsonBytes, utf8 } from "./json.js";
+export type { MessageLifecycleState, StateTimeout, WorktreeState } from "./lifecycles.js";
 export {
-  acceptsTasks,
   AGENT_STATE_TIMEOUTS,
+  acceptsTasks,
   agentLifecycle,
   envelopeStateOf,
   messageLifecycle,
@@ -54,8 +56,7 @@ export {
   WORKTREE_STATE_NUMBERS,
   worktreeLifecycle,
 } from "./lifecycles.js";
-export type { MessageLifecycleState, StateTimeout, WorktreeState } from "./lifecycles.js";
 export { StateMachine } from "./stateMachine.js";
 export { isoFromMs, timestampFromMs, timestampToMs } from "./time.js";
-export { acceptsContentType, baseContentType, validateEnvelope } from "./validation.js";
 export type { EnvelopeIssue, EnvelopeValidationOptions } from "./validation.js";
+export { acceptsContentType, baseContentType, validateEnvelope } from "./validation.js";

@@ -1,5 +1,5 @@
-import { ErrorCode } from "./gen/index.js";
 import { Sw4rmError } from "./errors.js";
+import { ErrorCode } from "./gen/index.js";
 
 /**
  * A finite state machine as data: the legal transitions, plus a checker whose error names both states.

@@ -1,6 +1,5 @@
 import { DEFAULT_PAYLOAD_LIMITS } from "./constants.js";
-import { messageTypeName } from "./envelope.js";
-import { isEnvelopeExpired } from "./envelope.js";
+import { isEnvelopeExpired, messageTypeName } from "./envelope.js";
 import { type Envelope, EnvelopeState, ErrorCode, MessageType } from "./gen/index.js";
 
 export interface EnvelopeIssue {
@@ -56,7 +55,11 @@ export function validateEnvelope(
     checkId("parent_correlation_id", envelope.parentCorrelationId, false);
   if (idIssue) return idIssue;
   if (!UUID.test(envelope.messageId))
-    return issue(ErrorCode.VALIDATION_ERROR, "message_id", `must be a UUID (new UUIDv4 per attempt), got "${envelope.messageId}"`);
+    return issue(
+      ErrorCode.VALIDATION_ERROR,
+      "message_id",
+      `must be a UUID (new UUIDv4 per attempt), got "${envelope.messageId}"`,
+    );
   if (envelope.sequenceNumber === 0n)
     return issue(ErrorCode.VALIDATION_ERROR, "sequence_number", "is required: a per-producer monotonic number >= 1");
   const type = envelope.messageType;

@@ -1,0 +1,66 @@
+// Pure algorithms pinned by the cross-SDK conformance vectors.
+export {
+  type CancelDelegationAck,
+  type CancelDelegationRequest,
+  type CancellationFlag,
+  CancellationManager,
+  type CancellationManagerOptions,
+  clampChildGrace,
+  MIN_CANCEL_GRACE_PERIOD_MS,
+} from "./cancellation.js";
+export {
+  DEFAULT_BACKOFF_MULTIPLIER,
+  DEFAULT_EFFECTIVE_MAX_REDIRECTS,
+  DEFAULT_INITIAL_BACKOFF_MS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MAX_DELEGATION_DEPTH,
+  DEFAULT_MAX_RETRIES_ON_OVERLOADED,
+  type DelegateToSwarmOptions,
+  type DelegationAttemptRequest,
+  type DelegationBudget,
+  type DelegationPolicy,
+  type DelegationReply,
+  type DelegationRequestInput,
+  type DelegationResponse,
+  type DelegationResult,
+  delegateToSwarm,
+  normalizeDelegationPolicy,
+  overloadedRetryWaitMs,
+  RETRY_AFTER_JITTER_RATIO,
+} from "./delegation.js";
+export { computeIdempotencyToken, type IdempotencyTokenInput } from "./idempotency.js";
+export {
+  type AbstainVote,
+  createQuorumPolicy,
+  DEFAULT_QUORUM_POLICY,
+  evaluateQuorum,
+  type QuorumAction,
+  type QuorumFailureMode,
+  type QuorumOutcome,
+  type QuorumPolicy,
+  type QuorumRule,
+  type QuorumRuleInput,
+} from "./quorum.js";
+export {
+  aggregateScoreSummary,
+  EMPTY_VOTES_MESSAGE,
+  type ScoredVote,
+  type ScoreStatistics,
+  type ScoreSummary,
+  scoreStatistics,
+} from "./scoreSummary.js";
+export {
+  type AggregationStrategy,
+  aggregateBordaCount,
+  aggregateConfidenceWeighted,
+  aggregateMajorityVote,
+  aggregateSimpleAverage,
+  aggregateVotes,
+  bordaWeightedMean,
+  DEFAULT_AGGREGATION_STRATEGY,
+  isConsensus,
+  isPolarized,
+  majorityVoteScore,
+  type NegotiationVoteLike,
+  scoreEntropy,
+} from "./voting.js";
