@@ -2,7 +2,7 @@ import { CONTENT_TYPES } from "./constants.js";
 import type { EnvelopeFactory } from "./envelope.js";
 import { errorCodeFromString, Sw4rmError } from "./errors.js";
 import { Ack, AckStage, type Envelope, ErrorCode, MessageType } from "./gen/index.js";
-import { jsonBytes, parseJsonBytes } from "./json.js";
+import { parseJsonBytes } from "./json.js";
 import { baseContentType } from "./validation.js";
 
 export interface AckInit {
