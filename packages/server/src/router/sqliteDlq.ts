@@ -1,0 +1,170 @@
+/** Dead-letter operations of the SQLite router store (spec §21.1). */
+import { Envelope, type ErrorCode } from "@sw4rm/protocol";
+import type Database from "better-sqlite3";
+import { type DeliveryRow, type DlqRow, STATUS_QUEUED } from "./sqliteSchema.js";
+import type { DlqAttempt, DlqEntry, DlqFilter, Lane, QueuedDelivery } from "./store.js";
+
+const EXCERPT_BYTES = 256;
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/** First 256 payload bytes, as UTF-8 text when they decode cleanly, else `base64:...`. */
+export function payloadExcerpt(envelopeBytes: Uint8Array): string {
+  let payload: Uint8Array;
+  try {
+    payload = Envelope.decode(envelopeBytes).payload;
+  } catch {
+    return "";
+  }
+  const head = payload.subarray(0, EXCERPT_BYTES);
+  try {
+    return utf8Strict.decode(head);
+  } catch {
+    return `base64:${Buffer.from(head).toString("base64")}`;
+  }
+}
+
+export function dlqEntryFromRow(row: DlqRow): DlqEntry {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    agentId: row.agent_id,
+    producerId: row.producer_id,
+    correlationId: row.correlation_id,
+    lane: row.lane as Lane,
+    errorCode: row.error_code as ErrorCode,
+    error: row.error,
+    attempts: JSON.parse(row.attempts) as DlqAttempt[],
+    createdAtMs: row.created_at,
+    failedAtMs: row.failed_at,
+    payloadSize: row.payload_size,
+    contentType: row.content_type,
+    excerpt: row.excerpt,
+  };
+}
+
+/** Moves one delivery row into the DLQ. Runs inside the caller's transaction. */
+export function deadLetterRow(
+  db: Database.Database,
+  row: DeliveryRow,
+  code: ErrorCode,
+  reason: string,
+  nowMs: number,
+): DlqEntry {
+  const attempts = [...(JSON.parse(row.history) as DlqAttempt[]), { atMs: nowMs, event: "dead_lettered", reason }];
+  const info = db
+    .prepare(
+      `INSERT INTO dlq (message_id, agent_id, producer_id, correlation_id, lane, message_type, error_code, error,
+        attempts, created_at, failed_at, payload_size, content_type, excerpt, envelope)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    )
+    .run(
+      row.message_id,
+      row.agent_id,
+      row.producer_id,
+      row.correlation_id,
+      row.lane,
+      row.message_type,
+      code,
+      reason,
+      JSON.stringify(attempts),
+      row.admitted_at,
+      nowMs,
+      row.payload_size,
+      row.content_type,
+      payloadExcerpt(row.envelope),
+      row.envelope,
+    );
+  db.prepare("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
+  db.prepare("UPDATE messages SET pending = pending - 1, dead = 1 WHERE message_id = ?").run(row.message_id);
+  const stored = db.prepare("SELECT * FROM dlq WHERE id = ?").get(info.lastInsertRowid) as DlqRow;
+  return dlqEntryFromRow(stored);
+}
+
+function where(filter: DlqFilter): { sql: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.agentId !== undefined) {
+    clauses.push("agent_id = ?");
+    params.push(filter.agentId);
+  }
+  if (filter.errorCode !== undefined) {
+    clauses.push("error_code = ?");
+    params.push(filter.errorCode);
+  }
+  if (filter.fromMs !== undefined) {
+    clauses.push("failed_at >= ?");
+    params.push(filter.fromMs);
+  }
+  if (filter.toMs !== undefined) {
+    clauses.push("failed_at < ?");
+    params.push(filter.toMs);
+  }
+  if (filter.afterId !== undefined) {
+    clauses.push("id > ?");
+    params.push(filter.afterId);
+  }
+  return { sql: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
+}
+
+export function dlqList(db: Database.Database, filter: DlqFilter): DlqEntry[] {
+  const w = where(filter);
+  const limit = Math.max(1, Math.min(filter.limit ?? 1000, 10_000));
+  const rows = db.prepare(`SELECT * FROM dlq ${w.sql} ORDER BY id LIMIT ${limit}`).all(...w.params) as DlqRow[];
+  return rows.map(dlqEntryFromRow);
+}
+
+export function dlqPurge(db: Database.Database, filter: DlqFilter): number {
+  const w = where(filter);
+  if (filter.limit !== undefined) {
+    const ids = dlqList(db, filter).map((e) => e.id);
+    if (ids.length === 0) return 0;
+    return db.prepare(`DELETE FROM dlq WHERE id IN (${ids.map(() => "?").join(",")})`).run(...ids).changes;
+  }
+  return db.prepare(`DELETE FROM dlq ${w.sql}`).run(...w.params).changes;
+}
+
+/** Requeues entries as fresh deliveries (new seq, no expiry: the operator asked for delivery). */
+export function dlqRequeue(
+  db: Database.Database,
+  ids: readonly number[],
+  nowMs: number,
+  nextSeq: (agentId: string) => number,
+): QueuedDelivery[] {
+  const out: QueuedDelivery[] = [];
+  for (const id of ids) {
+    const row = db.prepare("SELECT * FROM dlq WHERE id = ?").get(id) as DlqRow | undefined;
+    if (!row) continue;
+    const seq = nextSeq(row.agent_id);
+    const history = [
+      ...(JSON.parse(row.attempts) as DlqAttempt[]),
+      { atMs: nowMs, event: "requeued", reason: "admin" },
+    ];
+    // The message record may have been pruned after the dedup window; recreate it so delivery can join it.
+    db.prepare(
+      `INSERT INTO messages (message_id, producer_id, correlation_id, idempotency_token, sequence_number, message_type,
+        content_type, payload_size, envelope, lane, recipients, admitted_at, state, state_at, pending, dead)
+       VALUES (?,?,?,'','0',?,?,?,?,?,?,?,'RECEIVED',?,0,0)
+       ON CONFLICT(message_id) DO NOTHING`,
+    ).run(
+      row.message_id,
+      row.producer_id,
+      row.correlation_id,
+      row.message_type,
+      row.content_type,
+      row.payload_size,
+      row.envelope,
+      row.lane,
+      JSON.stringify([row.agent_id]),
+      row.created_at,
+      nowMs,
+    );
+    db.prepare("UPDATE messages SET pending = pending + 1, dead = 0 WHERE message_id = ?").run(row.message_id);
+    db.prepare(
+      `INSERT INTO deliveries (agent_id, seq, message_id, lane, status, history, enqueued_at, expires_at)
+       VALUES (?,?,?,?,?,?,?,NULL)`,
+    ).run(row.agent_id, seq, row.message_id, row.lane, STATUS_QUEUED, JSON.stringify(history), nowMs);
+    db.prepare("DELETE FROM dlq WHERE id = ?").run(id);
+    out.push({ agentId: row.agent_id, seq: BigInt(seq) });
+  }
+  return out;
+}

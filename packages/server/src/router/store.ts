@@ -1,0 +1,168 @@
+/**
+ * The router's storage seam. The embedded default is SQLite (sqliteRouterStore.ts); a clustered
+ * backend (NATS JetStream) implements the same interface and must pass the same behavioural suite
+ * (test/server/router/routerStoreSuite.ts). Every method is async so remote backends fit.
+ *
+ * Admission decisions that must be atomic with the write (deduplication, buffer capacity) are made
+ * inside `admit`, in the same transaction that commits the message.
+ */
+import type { CommunicationClass, ErrorCode, MessageLifecycleState } from "@sw4rm/protocol";
+
+/** A delivery lane (spec §1.9): the communication class the copy is queued under. */
+export type Lane = CommunicationClass.PRIVILEGED | CommunicationClass.STANDARD | CommunicationClass.BULK;
+
+export interface AdmitItem {
+  readonly messageId: string;
+  readonly producerId: string;
+  readonly correlationId: string;
+  /** Empty = none. */
+  readonly idempotencyToken: string;
+  readonly sequenceNumber: bigint;
+  readonly retryCount: number;
+  readonly messageType: number;
+  readonly contentType: string;
+  /** The Envelope exactly as received (protobuf bytes); deliveries re-decode these. */
+  readonly envelope: Uint8Array;
+  readonly payloadSize: number;
+  readonly recipients: readonly string[];
+  readonly lane: Lane;
+  readonly admittedAtMs: number;
+  /** Absolute expiry (ms since epoch) from ttl_ms, undefined = never. */
+  readonly expiresAtMs?: number;
+  /** Per-recipient limit on queued + in-flight copies; undefined = unlimited (system messages). */
+  readonly capacity?: number;
+  readonly dedupWindowMs: number;
+  /** For ACKNOWLEDGEMENT envelopes: the lifecycle update they carry for the acknowledged message. */
+  readonly ackFor?: { readonly messageId: string; readonly state: MessageLifecycleState };
+}
+
+export interface QueuedDelivery {
+  readonly agentId: string;
+  readonly seq: bigint;
+}
+
+export type AdmitOutcome =
+  | { readonly kind: "accepted"; readonly deliveries: readonly QueuedDelivery[] }
+  | {
+      readonly kind: "duplicate";
+      /** true = the original is still queued/in flight (ALREADY_IN_PROGRESS). */
+      readonly inProgress: boolean;
+      readonly originalMessageId: string;
+      /** DELIVERED, DEAD_LETTERED, a lifecycle state name, or IN_FLIGHT. */
+      readonly originalStatus: string;
+      readonly cachedAtMs: number;
+    }
+  | { readonly kind: "buffer_full"; readonly agents: readonly string[]; readonly capacity: number };
+
+export interface LaneHead {
+  readonly lane: Lane;
+  /** Global admission order; smaller = older. */
+  readonly order: number;
+}
+
+export interface Delivery {
+  readonly agentId: string;
+  readonly seq: bigint;
+  readonly messageId: string;
+  readonly producerId: string;
+  readonly correlationId: string;
+  readonly lane: Lane;
+  readonly envelope: Uint8Array;
+  readonly attempts: number;
+  readonly expiresAtMs: number | undefined;
+}
+
+export interface DlqAttempt {
+  readonly atMs: number;
+  readonly event: string;
+  readonly reason: string;
+}
+
+/** A dead-letter entry (spec §21.1). */
+export interface DlqEntry {
+  readonly id: number;
+  readonly messageId: string;
+  readonly agentId: string;
+  readonly producerId: string;
+  readonly correlationId: string;
+  readonly lane: Lane;
+  readonly errorCode: ErrorCode;
+  readonly error: string;
+  readonly attempts: readonly DlqAttempt[];
+  readonly createdAtMs: number;
+  readonly failedAtMs: number;
+  readonly payloadSize: number;
+  readonly contentType: string;
+  /** First 256 payload bytes: UTF-8 text when it decodes cleanly, else `base64:<...>`. */
+  readonly excerpt: string;
+}
+
+export interface DlqFilter {
+  readonly agentId?: string;
+  readonly errorCode?: ErrorCode;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly limit?: number;
+  /** Return entries with id > afterId (paging). */
+  readonly afterId?: number;
+}
+
+export interface MessageRecord {
+  readonly messageId: string;
+  readonly producerId: string;
+  readonly correlationId: string;
+  readonly state: MessageLifecycleState;
+  readonly stateAtMs: number;
+  readonly admittedAtMs: number;
+  readonly lane: Lane;
+  readonly recipients: readonly string[];
+  /** Copies not yet acked or dead-lettered. */
+  readonly pendingDeliveries: number;
+  readonly deadLettered: boolean;
+}
+
+export type AckResult = "recorded" | "unknown";
+
+export interface RouterStore {
+  /** Commits a batch of admissions in ONE transaction; outcomes are in input order. */
+  admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]>;
+  /** Oldest queued (never delivered) copy per lane for the agent. */
+  queuedHeads(agentId: string): Promise<LaneHead[]>;
+  /** Marks the oldest queued copy of `lane` in flight under a lease and returns it. */
+  claimQueued(agentId: string, lane: Lane, nowMs: number, leaseMs: number): Promise<Delivery | undefined>;
+  /** Re-leases the oldest in-flight copy whose lease has run out (same seq). */
+  claimExpired(agentId: string, nowMs: number, leaseMs: number): Promise<Delivery | undefined>;
+  /** Earliest lease deadline among the agent's in-flight copies. */
+  nextLeaseExpiry(agentId: string): Promise<number | undefined>;
+  /** Makes every in-flight copy of the agent redeliverable now (reconnect). */
+  releaseInFlight(agentId: string): Promise<number>;
+  inFlightCount(agentId: string): Promise<number>;
+  /** DELIVERED removes the copy; PERMANENT_FAILURE dead-letters it. Unknown/foreign/mismatched → "unknown". */
+  ack(
+    agentId: string,
+    seq: bigint,
+    messageId: string,
+    outcome: "delivered" | "permanent_failure",
+    nowMs: number,
+  ): Promise<AckResult>;
+  deadLetter(
+    agentId: string,
+    seq: bigint,
+    code: ErrorCode,
+    reason: string,
+    nowMs: number,
+  ): Promise<DlqEntry | undefined>;
+  /** Dead-letters every queued (or lease-expired) copy whose expiry has passed (TTL sweep). */
+  expireDue(nowMs: number, code: ErrorCode, reason: string): Promise<DlqEntry[]>;
+  producerOf(messageId: string): Promise<string | undefined>;
+  message(messageId: string): Promise<MessageRecord | undefined>;
+  messagesByCorrelation(correlationId: string): Promise<MessageRecord[]>;
+  queueDepths(): Promise<Map<string, number>>;
+  dlqList(filter: DlqFilter): Promise<DlqEntry[]>;
+  /** Moves entries back into their recipient's queue as fresh deliveries (new seq, no expiry). */
+  dlqRequeue(ids: readonly number[], nowMs: number): Promise<QueuedDelivery[]>;
+  dlqPurge(filter: DlqFilter): Promise<number>;
+  /** Drops message records and dedup entries older than the window once no copy is pending. */
+  prune(nowMs: number, windowMs: number): Promise<number>;
+  close(): Promise<void>;
+}

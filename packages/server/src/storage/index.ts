@@ -1,0 +1,2 @@
+export type { OpenDatabaseOptions, SqliteDatabase } from "./sqlite.js";
+export { CorruptDatabaseError, openDatabase } from "./sqlite.js";
