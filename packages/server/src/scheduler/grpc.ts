@@ -1,0 +1,63 @@
+/** gRPC adapter: SchedulerService calls onto the Scheduler (doc §2.4). */
+import { type Duration, isoFromMs, type SchedulerServiceServer, Sw4rmError } from "@sw4rm/protocol";
+import type { Logger } from "../contracts.js";
+import type { Scheduler } from "./engine.js";
+
+/** Unexpected failures (e.g. storage) become gRPC errors carrying the exact ErrorCode. */
+function fault(logger: Logger, method: string, err: unknown) {
+  logger.error({ err, method }, "scheduler call failed");
+  return Sw4rmError.from(err).toServiceError();
+}
+
+/** Duration → ms; undefined when absent or zero, so the configured default applies. */
+export function durationMs(d: Duration | undefined): number | undefined {
+  if (!d) return undefined;
+  const ms = Number(d.seconds) * 1000 + Math.floor(d.nanos / 1e6);
+  return ms > 0 ? ms : undefined;
+}
+
+export function createSchedulerGrpc(scheduler: Scheduler, logger: Logger): SchedulerServiceServer {
+  return {
+    submitTask(call, callback) {
+      scheduler.submit(call.request).then(
+        (r) => callback(null, r),
+        (err: unknown) => callback(fault(logger, "SubmitTask", err)),
+      );
+    },
+    requestPreemption(call, callback) {
+      const { agentId, taskId, reason } = call.request;
+      scheduler.requestPreemption(agentId, taskId, reason).then(
+        (enqueued) => callback(null, { enqueued }),
+        (err: unknown) => callback(fault(logger, "RequestPreemption", err)),
+      );
+    },
+    shutdownAgent(call, callback) {
+      scheduler.shutdownAgent(call.request.agentId, durationMs(call.request.gracePeriod)).then(
+        () => callback(null, { ok: true }),
+        (err: unknown) => callback(fault(logger, "ShutdownAgent", err)),
+      );
+    },
+    pollActivityBuffer(call, callback) {
+      try {
+        const entries = scheduler.activity.poll(call.request.agentId).map((e) => ({
+          taskId: e.taskId,
+          repoId: e.repoId,
+          worktreeId: e.worktreeId,
+          branch: e.branch,
+          description: e.description,
+          timestamp: isoFromMs(e.timestampMs),
+        }));
+        callback(null, { entries });
+      } catch (err) {
+        callback(fault(logger, "PollActivityBuffer", err));
+      }
+    },
+    purgeActivity(call, callback) {
+      try {
+        callback(null, { purged: scheduler.activity.purge(call.request.agentId, call.request.taskIds) });
+      } catch (err) {
+        callback(fault(logger, "PurgeActivity", err));
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Pending ShutdownAgent requests (spec §8.4): durable, so a restarted server keeps refusing work for
+ * the agent and still enforces the grace deadline. Cleared when the agent registers again.
+ */
+import type { Clock, TimerHandle } from "@sw4rm/protocol";
+import type { Logger } from "../contracts.js";
+import type { SchedulerStore, ShutdownRecord } from "./types.js";
+
+export interface ShutdownTrackerOptions {
+  readonly store: SchedulerStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The grace ran out: fail whatever the agent is still running. */
+  readonly onDeadline: (agentId: string, graceMs: number) => void;
+}
+
+export class ShutdownTracker {
+  readonly #o: ShutdownTrackerOptions;
+  readonly #records = new Map<string, ShutdownRecord>();
+  readonly #timers = new Map<string, TimerHandle>();
+
+  constructor(options: ShutdownTrackerOptions) {
+    this.#o = options;
+    for (const record of options.store.listShutdowns()) {
+      this.#records.set(record.agentId, record);
+      this.#arm(record);
+    }
+  }
+
+  get(agentId: string): ShutdownRecord | undefined {
+    return this.#records.get(agentId);
+  }
+
+  list(): ShutdownRecord[] {
+    return [...this.#records.values()];
+  }
+
+  blockReason(agentId: string): string | undefined {
+    return this.#records.has(agentId) ? `agent ${agentId} is shutting down (ShutdownAgent)` : undefined;
+  }
+
+  /** Records the request; false when one is already pending (ShutdownAgent is idempotent). */
+  begin(agentId: string, graceMs: number, reason: string): boolean {
+    if (this.#records.has(agentId)) return false;
+    const now = this.#o.clock.now();
+    const record: ShutdownRecord = { agentId, requestedAtMs: now, deadlineMs: now + graceMs, reason };
+    this.#o.store.putShutdown(record);
+    this.#records.set(agentId, record);
+    this.#arm(record);
+    this.#o.logger.info({ agentId, graceMs }, "agent shutdown requested: no new tasks");
+    return true;
+  }
+
+  clear(agentId: string): void {
+    if (!this.#records.delete(agentId)) return;
+    this.#timers.get(agentId)?.cancel();
+    this.#timers.delete(agentId);
+    this.#o.store.deleteShutdown(agentId);
+  }
+
+  close(): void {
+    for (const t of this.#timers.values()) t.cancel();
+    this.#timers.clear();
+  }
+
+  #arm(record: ShutdownRecord): void {
+    const delay = Math.max(0, record.deadlineMs - this.#o.clock.now());
+    this.#timers.set(
+      record.agentId,
+      this.#o.clock.setTimer(delay, () => {
+        this.#timers.delete(record.agentId);
+        this.#o.onDeadline(record.agentId, record.deadlineMs - record.requestedAtMs);
+      }),
+    );
+  }
+}
