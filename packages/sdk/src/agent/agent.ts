@@ -1,0 +1,326 @@
+import { join } from "node:path";
+import {
+  AgentState,
+  agentLifecycle,
+  buildAckEnvelope,
+  type Clock,
+  CommunicationClass,
+  DEFAULTS,
+  type Envelope,
+  EnvelopeFactory,
+  type EnvelopeInit,
+  ErrorCode,
+  isTerminalAckStage,
+  MessageType,
+  Sw4rmError,
+  systemClock,
+  type TimerHandle,
+} from "@sw4rm/protocol";
+import { type AckEvent, AckLifecycleManager, type SendWithAckOptions } from "../ack/ackLifecycleManager.js";
+import { type ActivityRecord, dedupKeyOf, PersistentActivityBuffer } from "../activity/activityBuffer.js";
+import { RegistryClient } from "../clients/registryClient.js";
+import { type DeliveredItem, RouterClient, type SendResult } from "../clients/routerClient.js";
+import { type Logger, silentLogger } from "../logger.js";
+import { JsonFileStore } from "../storage/jsonFileStore.js";
+import { MemoryStore } from "../storage/recordStore.js";
+import { SqliteStore } from "../storage/sqliteStore.js";
+import type { Sw4rmClientOptions } from "../transport/options.js";
+import { type MessageHandler, MessageProcessor, outcomeOfError } from "./messageProcessor.js";
+import type { ActivityStore, RegistryPort, RouterPort } from "./ports.js";
+import { ReceivedMessage } from "./receivedMessage.js";
+import { parseControlCommand, type TaskHandler, TaskRunner } from "./taskRunner.js";
+
+export interface AgentOptions {
+  readonly agentId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly capabilities?: readonly string[];
+  /** MIME types accepted (spec §12). Default application/json, text/plain, octet-stream. */
+  readonly modalities?: readonly string[];
+  readonly communicationClass?: CommunicationClass;
+  /** Router / registry addresses (else SW4RM_ROUTER_ADDR / SW4RM_REGISTRY_ADDR / defaults). */
+  readonly routerAddress?: string;
+  readonly registryAddress?: string;
+  /** Shared client options (TLS, metadata, deadlines). */
+  readonly client?: Sw4rmClientOptions;
+  /** Pre-built transports (tests pass in-memory fakes). */
+  readonly router?: RouterPort;
+  readonly registry?: RegistryPort;
+  /** Directory for durable state (activity buffer). Without it (and without `activityStore`) state is in memory. */
+  readonly dataDir?: string;
+  /** Backend in `dataDir`. Default "json". */
+  readonly storage?: "json" | "sqlite";
+  readonly activityStore?: ActivityStore;
+  readonly heartbeatIntervalMs?: number;
+  readonly ackTimeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/**
+ * A SW4RM agent: registers, heartbeats, consumes its inbox, dispatches by MessageType with automatic
+ * ACKs, deduplicates by idempotency token (exactly-once effects), runs scheduler tasks, deregisters.
+ *
+ *     const agent = new Agent({ agentId: "echo", name: "Echo" });
+ *     agent.on(MessageType.DATA, (msg) => msg.text());
+ *     await agent.start();
+ */
+export class Agent {
+  readonly agentId: string;
+  readonly envelopes: EnvelopeFactory;
+  readonly buffer: PersistentActivityBuffer;
+  readonly acks: AckLifecycleManager;
+  readonly processor: MessageProcessor;
+  readonly #o: AgentOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #router: RouterPort;
+  readonly #registry: RegistryPort;
+  readonly #tasks: TaskRunner;
+  readonly #stop = new AbortController();
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #state: AgentState = AgentState.AGENT_STATE_UNSPECIFIED;
+  #heartbeat: TimerHandle | undefined;
+  #consumer: Promise<void> | undefined;
+
+  constructor(options: AgentOptions) {
+    this.#o = options;
+    this.agentId = options.agentId;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+    this.envelopes = new EnvelopeFactory({ producerId: options.agentId, clock: this.#clock });
+    const client = { ...options.client, ...(options.clock ? { clock: options.clock } : {}) };
+    this.#router =
+      options.router ?? new RouterClient({ ...client, address: options.routerAddress ?? options.client?.address });
+    this.#registry = options.registry ?? new RegistryClient({ ...client, address: options.registryAddress });
+    this.buffer = new PersistentActivityBuffer({
+      store: options.activityStore ?? this.#defaultStore(),
+      clock: this.#clock,
+      ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+    });
+    const send = (env: Envelope, to: readonly string[]) => this.#router.send(env, { to });
+    this.acks = new AckLifecycleManager({
+      factory: this.envelopes,
+      send,
+      buffer: this.buffer,
+      clock: this.#clock,
+      logger: this.#log,
+      ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+    });
+    this.processor = new MessageProcessor({
+      factory: this.envelopes,
+      sendAck: (ack, original) => this.#sendAck(ack, original),
+      // spec §1.4: atomic commit of result + ACK: the outcome is durable before any terminal ACK leaves.
+      recordOutcome: (env, o) => void this.buffer.ack(env.messageId, o.stage, o.errorCode, o.note),
+      clock: this.#clock,
+      logger: this.#log,
+      signal: this.#stop.signal,
+    });
+    this.#tasks = new TaskRunner(this.#clock);
+    this.processor.registerHandler(MessageType.CONTROL, (msg) => this.#control(msg));
+  }
+
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  /** Handles one MessageType; the return value becomes the FULFILLED ACK note, a throw becomes REJECTED/FAILED. */
+  on(type: MessageType, handler: MessageHandler): this {
+    this.processor.registerHandler(type, handler);
+    return this;
+  }
+
+  /** Handles every MessageType without its own handler. */
+  onDefault(handler: MessageHandler): this {
+    this.processor.setDefaultHandler(handler);
+    return this;
+  }
+
+  /** Runs scheduler tasks (CONTROL `{"command":"RUN","task_id",...}`). */
+  onTask(handler: TaskHandler): this {
+    this.#tasks.setHandler(handler);
+    return this;
+  }
+
+  /** Called for every ACK this agent receives. */
+  onAck(listener: (event: AckEvent) => void): () => void {
+    return this.acks.onAck(listener);
+  }
+
+  /** Registers, starts heartbeats and consumes the inbox. */
+  async start(): Promise<void> {
+    this.#transition(AgentState.INITIALIZING);
+    try {
+      const res = await this.#registry.registerAgent({
+        agent: {
+          agentId: this.agentId,
+          name: this.#o.name,
+          description: this.#o.description ?? "",
+          capabilities: [...(this.#o.capabilities ?? [])],
+          communicationClass: this.#o.communicationClass ?? CommunicationClass.STANDARD,
+          modalitiesSupported: [
+            ...(this.#o.modalities ?? ["application/json", "text/plain", "application/octet-stream"]),
+          ],
+        },
+      });
+      if (!res.accepted) throw new Sw4rmError(ErrorCode.VALIDATION_ERROR, `registration refused: ${res.reason}`);
+    } catch (error) {
+      this.#transition(AgentState.FAILED_STATE);
+      throw Sw4rmError.from(error);
+    }
+    this.#transition(AgentState.RUNNABLE);
+    this.#transition(AgentState.SCHEDULED);
+    this.#transition(AgentState.RUNNING);
+    this.#scheduleHeartbeat();
+    this.#consumer = this.#consume();
+    this.#log.info("agent started", { agentId: this.agentId });
+  }
+
+  /** Graceful stop: stops consuming, aborts tasks, waits for in-flight work, deregisters. */
+  async stop(reason = "shutdown"): Promise<void> {
+    if (this.#state === AgentState.RUNNING) this.#transition(AgentState.SHUTTING_DOWN);
+    this.#heartbeat?.cancel();
+    this.#tasks.abortAll();
+    this.#stop.abort(new Sw4rmError(ErrorCode.AGENT_SHUTDOWN, reason));
+    await this.#consumer;
+    await Promise.allSettled(this.#inFlight.values());
+    this.acks.close(reason);
+    await this.#registry.deregisterAgent({ agentId: this.agentId, reason }).catch((e: unknown) => {
+      this.#log.warn("deregister failed", { error: String(e) });
+    });
+    if (!this.#o.router) this.#router.close?.();
+    if (!this.#o.registry) this.#registry.close?.();
+    if (!this.#o.activityStore) this.buffer.close();
+  }
+
+  /** Builds and sends an envelope to `to`, recording it in the activity buffer. */
+  async send(to: string | readonly string[], init: EnvelopeInit | Envelope): Promise<SendResult> {
+    const env = "messageId" in init ? init : this.envelopes.create(init);
+    const recipients = typeof to === "string" ? [to] : [...to];
+    this.buffer.recordOutgoing(env, recipients);
+    return this.#router.send(env, { to: recipients });
+  }
+
+  /** Sends and waits for the recipient's ACK (default: RECEIVED or later, 10 s timeout). */
+  sendAndWait(init: EnvelopeInit | Envelope, options: SendWithAckOptions): Promise<AckEvent> {
+    const env = "messageId" in init ? init : this.envelopes.create(init);
+    return this.acks.sendMessageWithAck(env, options);
+  }
+
+  #defaultStore(): ActivityStore {
+    const dir = this.#o.dataDir;
+    if (!dir) {
+      this.#log.warn("no dataDir: the activity buffer is in memory and exactly-once dedup does not survive a restart");
+      return new MemoryStore<ActivityRecord>();
+    }
+    return this.#o.storage === "sqlite"
+      ? new SqliteStore<ActivityRecord>(join(dir, `${this.agentId}.sqlite`), { namespace: "activity" })
+      : new JsonFileStore<ActivityRecord>(join(dir, `${this.agentId}.activity.json`));
+  }
+
+  #transition(to: AgentState): void {
+    agentLifecycle.assertTransition(this.#state, to);
+    this.#state = to;
+  }
+
+  #scheduleHeartbeat(): void {
+    const interval = this.#o.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
+    this.#heartbeat = this.#clock.setTimer(interval, () => {
+      if (this.#stop.signal.aborted) return;
+      this.#registry
+        .heartbeat({ agentId: this.agentId, state: this.#state, health: { inFlight: String(this.#inFlight.size) } })
+        .catch((e: unknown) => this.#log.warn("heartbeat failed", { error: String(e) }))
+        .finally(() => {
+          if (!this.#stop.signal.aborted) this.#scheduleHeartbeat();
+        });
+    });
+  }
+
+  async #consume(): Promise<void> {
+    try {
+      for await (const item of this.#router.incoming(this.agentId, { signal: this.#stop.signal })) {
+        if (this.#stop.signal.aborted) break;
+        const key = `${item.seq}`;
+        const work = this.#handle(item).finally(() => this.#inFlight.delete(key));
+        this.#inFlight.set(key, work);
+        // Scheduler tasks run in the background so PREEMPT_REQUEST / TERMINATE can reach them.
+        if (!isRunCommand(item.envelope)) await work;
+      }
+    } catch (error) {
+      if (!this.#stop.signal.aborted) this.#log.error("inbox stream failed", { error: String(error) });
+    }
+  }
+
+  async #handle(item: DeliveredItem): Promise<void> {
+    const env = item.envelope;
+    try {
+      this.envelopes.observe(env);
+      if (env.messageType === MessageType.ACKNOWLEDGEMENT) {
+        try {
+          this.acks.handleAck(env);
+        } catch (error) {
+          this.#log.warn("unreadable ACK dropped", { messageId: env.messageId, error: String(error) });
+        }
+      } else if (!(await this.#replayIfDone(env))) {
+        try {
+          this.buffer.recordIncoming(env);
+        } catch (error) {
+          const o = outcomeOfError(error);
+          await this.#sendAck(
+            buildAckEnvelope(this.envelopes, { ackFor: env, stage: o.stage, errorCode: o.errorCode, note: o.note }),
+            env,
+          );
+          await item.ack();
+          return;
+        }
+        await this.processor.processMessage(env, this.#stop.signal);
+      }
+      // Only now, with the outcome durable and ACKed, is the delivery settled (exactly-once effects).
+      await item.ack();
+    } catch (error) {
+      this.#log.warn("delivery left un-acked for redelivery", {
+        messageId: env.messageId,
+        seq: item.seq,
+        error: String(error),
+      });
+    }
+  }
+
+  /** Exactly-once: a logical operation already terminal is only acknowledged again, never re-run. */
+  async #replayIfDone(env: Envelope): Promise<boolean> {
+    const prior = this.buffer.getByIdempotencyToken(dedupKeyOf(env));
+    if (!prior || !isTerminalAckStage(prior.ackStage)) return false;
+    this.#log.info("duplicate of a completed operation: re-sending its ACK", {
+      messageId: env.messageId,
+      original: prior.messageId,
+    });
+    const ack = buildAckEnvelope(this.envelopes, {
+      ackFor: env,
+      stage: prior.ackStage,
+      errorCode: prior.errorCode,
+      note: prior.note,
+    });
+    await this.#sendAck(ack, env);
+    return true;
+  }
+
+  async #sendAck(ack: Envelope, original: Envelope): Promise<void> {
+    const res = await this.#router.send(ack, { to: [original.producerId] });
+    if (!res.accepted) this.#log.warn("ACK not accepted by router", { reason: res.reason, ackFor: original.messageId });
+  }
+
+  async #control(msg: ReceivedMessage): Promise<unknown> {
+    const command = parseControlCommand(msg);
+    if (!command)
+      throw new Sw4rmError(ErrorCode.VALIDATION_ERROR, 'CONTROL body must be JSON {"command": ...}', {
+        field: "payload",
+      });
+    return this.#tasks.execute(command, msg);
+  }
+}
+
+function isRunCommand(env: Envelope): boolean {
+  if (env.messageType !== MessageType.CONTROL) return false;
+  const cmd = parseControlCommand(new ReceivedMessage(env));
+  return cmd?.command === "RUN";
+}
