@@ -1,1 +1,46 @@
-export {};
+/** Public API of @sw4rm/server: start the stack in-process, or use its components. */
+
+export type { AdminServer } from "./admin/server.js";
+export type { RouterIntrospection } from "./admin/sources.js";
+export type {
+  AgentChange,
+  AgentDirectory,
+  AgentRecord,
+  Closeable,
+  Logger,
+  RouterIngress,
+  ServiceContext,
+  SubmitOptions,
+  SubmitResult,
+} from "./contracts.js";
+export * from "./process/index.js";
+export type {
+  CreateRegistryOptions,
+  RegisterResult,
+  RegistryComponent,
+  RegistryEvent,
+  RegistryEventName,
+  RegistryOptions,
+  RegistryStore,
+} from "./registry/index.js";
+export {
+  checkDescriptor,
+  createRegistry,
+  DEFAULT_MISSED_HEARTBEATS,
+  MemoryRegistryStore,
+  REGISTRY_DB_FILE,
+  REGISTRY_PRODUCER_ID,
+  Registry,
+  registryEventOf,
+  SqliteRegistryStore,
+} from "./registry/index.js";
+export type {
+  CreateRouterConfig,
+  DlqEntry,
+  DlqFilter,
+  MessageRecord,
+  Router,
+  RouterAdmin,
+  RouterOptions,
+} from "./router/index.js";
+export { createRouter, ROUTER_DB_FILE } from "./router/index.js";

@@ -1,0 +1,53 @@
+/** One gRPC server per distinct bind address, carrying its services plus grpc.health.v1. */
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { MAX_GRPC_MESSAGE_BYTES } from "@sw4rm/protocol";
+import { type BindAddress, formatAddress } from "./address.js";
+import { addHealth, type PortHealth } from "./health.js";
+
+export interface GrpcBinding {
+  /** Fully-qualified proto service name, used as the health-check service name. */
+  readonly healthName: string;
+  readonly definition: ServiceDefinition;
+  readonly implementation: UntypedServiceImplementation;
+}
+
+export interface BoundGrpcServer {
+  readonly server: Server;
+  readonly health: PortHealth;
+  /** The actual bound address (port 0 resolved). */
+  readonly address: BindAddress;
+}
+
+export async function bindGrpcServer(address: BindAddress, bindings: readonly GrpcBinding[]): Promise<BoundGrpcServer> {
+  const server = new Server({
+    "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
+    "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,
+  });
+  for (const b of bindings) server.addService(b.definition, b.implementation);
+  const health = addHealth(
+    server,
+    bindings.map((b) => b.healthName),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(formatAddress(address), ServerCredentials.createInsecure(), (err, bound) => {
+      if (err) reject(new Error(`cannot bind gRPC ${formatAddress(address)}: ${err.message}`, { cause: err }));
+      else resolve(bound);
+    });
+  });
+  return { server, health, address: { host: address.host, port } };
+}
+
+/** Stops accepting calls, waits up to `graceMs` for running ones, then cancels what is left. */
+export function shutdownGrpcServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    timer.unref();
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

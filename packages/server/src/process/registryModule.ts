@@ -1,0 +1,34 @@
+/** The registry as a ServiceModule (port: addresses.registry). Provides `directory` to later modules. */
+import { RegistryServiceService } from "@sw4rm/protocol";
+import { createRegistry } from "../registry/index.js";
+import type { ServiceModule } from "./modules.js";
+
+export const registryModule: ServiceModule = {
+  name: "registry",
+  async start(ctx) {
+    const { config } = ctx;
+    const component = createRegistry({
+      dataDir: config.dataDir,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      options: config.registry,
+    });
+    ctx.components.directory = component.directory;
+    return {
+      bindings: [
+        {
+          service: "registry",
+          healthName: "sw4rm.registry.RegistryService",
+          definition: RegistryServiceService,
+          implementation: component.grpc,
+        },
+      ],
+      ready() {
+        // The router starts after us (it needs the directory), so announcements are wired last.
+        if (ctx.components.ingress) component.connectRouter(ctx.components.ingress);
+      },
+      stopping: () => component.disconnectRouter(),
+      close: () => component.close(),
+    };
+  },
+};

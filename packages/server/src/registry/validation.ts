@@ -1,0 +1,99 @@
+/**
+ * RegisterAgent descriptor validation (spec §14, doc §2.2, §3.3). Returns the normalised descriptor
+ * (defaults applied) or the first problem as "field: what is wrong; what to send".
+ */
+import { type AgentDescriptor, CONTENT_TYPES, CommunicationClass, RegistrationType } from "@sw4rm/protocol";
+
+export const MAX_AGENT_ID_LENGTH = 128;
+export const MAX_NAME_LENGTH = 200;
+export const MAX_DESCRIPTION_WORDS = 200;
+/** Producer ids starting with this prefix are the server's own (registry notifications, NACKs). */
+export const RESERVED_AGENT_ID_PREFIX = "sw4rm.";
+
+export type DescriptorCheck =
+  | { readonly ok: true; readonly descriptor: AgentDescriptor }
+  | { readonly ok: false; readonly reason: string };
+
+const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** type/subtype with optional parameters; `*` wildcards allowed (spec §12 modality matching). */
+const MIME = /^(?:[a-z0-9!#$&^_.+-]+|\*)\/(?:[a-z0-9!#$&^_.+-]+|\*)(\s*;.*)?$/i;
+
+function fail(reason: string): DescriptorCheck {
+  return { ok: false, reason };
+}
+
+export function countWords(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === "" ? 0 : trimmed.split(/\s+/).length;
+}
+
+function checkAgentId(id: string): string | undefined {
+  if (id.trim() === "") return 'agent_id: is required (a stable, unique id such as "planner-1")';
+  if (id.length > MAX_AGENT_ID_LENGTH)
+    return `agent_id: must be at most ${MAX_AGENT_ID_LENGTH} characters, got ${id.length}`;
+  if (!AGENT_ID.test(id))
+    return `agent_id: "${id}" may contain only letters, digits and . _ : @ - and must start with a letter or digit`;
+  if (id.startsWith(RESERVED_AGENT_ID_PREFIX))
+    return `agent_id: the prefix "${RESERVED_AGENT_ID_PREFIX}" is reserved for the server's own messages`;
+  return undefined;
+}
+
+function checkName(name: string): string | undefined {
+  if (name.trim() === "") return "name: is required (a human-readable agent name)";
+  if (name.length > MAX_NAME_LENGTH) return `name: must be at most ${MAX_NAME_LENGTH} characters, got ${name.length}`;
+  if (CONTROL.test(name)) return "name: must not contain control characters";
+  return undefined;
+}
+
+function checkList(field: string, values: readonly string[]): string | undefined {
+  const index = values.findIndex((v) => v.trim() === "" || CONTROL.test(v));
+  if (index >= 0) return `${field}[${index}]: must be a non-empty string without control characters`;
+  return undefined;
+}
+
+function normaliseClass(value: CommunicationClass): CommunicationClass | string {
+  if (value === CommunicationClass.COMM_CLASS_UNSPECIFIED) return CommunicationClass.STANDARD; // doc §3.3 default
+  if (CommunicationClass[value] === undefined)
+    return `communication_class: ${value} is not a known CommunicationClass (PRIVILEGED=1, STANDARD=2, BULK=3)`;
+  return value;
+}
+
+function normaliseModalities(values: readonly string[]): string[] | string {
+  if (values.length === 0) return [CONTENT_TYPES.json]; // doc §3.3 default
+  for (const [i, m] of values.entries()) {
+    if (!MIME.test(m.trim()))
+      return `modalities_supported[${i}]: "${m}" is not a MIME type (e.g. "application/json", "text/*")`;
+  }
+  return values.map((m) => m.trim());
+}
+
+/** Validates and normalises a RegisterAgent descriptor. */
+export function checkDescriptor(descriptor: AgentDescriptor | undefined): DescriptorCheck {
+  if (!descriptor) return fail("agent: descriptor is required");
+  const simple =
+    checkAgentId(descriptor.agentId) ??
+    checkName(descriptor.name) ??
+    checkList("capabilities", descriptor.capabilities) ??
+    checkList("reasoning_connectors", descriptor.reasoningConnectors);
+  if (simple) return fail(simple);
+  const words = countWords(descriptor.description);
+  if (words > MAX_DESCRIPTION_WORDS)
+    return fail(`description: must be at most ${MAX_DESCRIPTION_WORDS} words (spec §14), got ${words}`);
+  const communicationClass = normaliseClass(descriptor.communicationClass);
+  if (typeof communicationClass === "string") return fail(communicationClass);
+  const modalities = normaliseModalities(descriptor.modalitiesSupported);
+  if (typeof modalities === "string") return fail(modalities);
+  let registrationType = descriptor.registrationType;
+  if (registrationType === RegistrationType.REGISTRATION_TYPE_UNSPECIFIED)
+    registrationType = RegistrationType.STANDARD_AGENT; // doc §2.2: default meaning STANDARD_AGENT
+  if (RegistrationType[registrationType] === undefined)
+    return fail(
+      `registration_type: ${registrationType} is not a known RegistrationType (STANDARD_AGENT=1, SWARM_GATEWAY=2)`,
+    );
+  return {
+    ok: true,
+    descriptor: { ...descriptor, communicationClass, modalitiesSupported: modalities, registrationType },
+  };
+}

@@ -1,0 +1,12 @@
+export { descriptor, registerAgents } from "./agents.js";
+export type { ChildServer, CliResult, ExitResult } from "./child.js";
+export { CLI_PATH, parseReadiness, runCli, spawnServer } from "./child.js";
+export { closeClients, registryClient, routerClient, unary } from "./grpc.js";
+export { checkHealth } from "./health.js";
+export { freePort } from "./ports.js";
+export type { IncomingStream } from "./stream.js";
+export { openIncoming } from "./stream.js";
+export type { TempDir } from "./tempDir.js";
+export { makeTempDir } from "./tempDir.js";
+export type { TestServer, TestServerOptions } from "./testServer.js";
+export { startTestServer } from "./testServer.js";
