@@ -16,6 +16,7 @@ const server = await startServer(
     host: "127.0.0.1",
     router: { addr: "127.0.0.1:0" },
     registry: { addr: "127.0.0.1:0" },
+    scheduler: { addr: "127.0.0.1:0" },
     admin: { addr: "127.0.0.1:0" },
     log: { level: "silent" },
   }),

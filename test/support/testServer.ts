@@ -35,6 +35,7 @@ export interface TestServer extends RunningServer {
   /** "127.0.0.1:<port>" */
   readonly routerAddr: string;
   readonly registryAddr: string;
+  readonly schedulerAddr: string;
   /** "http://127.0.0.1:<port>" */
   readonly adminUrl: string;
   /** stop() and delete the temp dir when this helper created it. */
@@ -57,6 +58,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       host: "127.0.0.1",
       router: { addr: "127.0.0.1:0" },
       registry: { addr: "127.0.0.1:0" },
+      scheduler: { addr: "127.0.0.1:0" },
       admin: { addr: "127.0.0.1:0" },
       log: { level },
       shutdownGraceMs: 1_000,
@@ -76,6 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     routerAddr: running.addresses.router ?? "",
     registryAddr: running.addresses.registry ?? "",
+    schedulerAddr: running.addresses.scheduler ?? "",
     adminUrl: running.adminUrl ?? "",
     async cleanup() {
       await running.stop();

@@ -31,7 +31,7 @@ function checkId(field: string, value: string, required: boolean): EnvelopeIssue
   if (value === "") return required ? issue(ErrorCode.VALIDATION_ERROR, field, "is required") : undefined;
   if (value.length > MAX_ID_LENGTH)
     return issue(ErrorCode.VALIDATION_ERROR, field, `must be at most ${MAX_ID_LENGTH} characters, got ${value.length}`);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we refuse
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
   if (/[\u0000-\u001f\u007f]/.test(value))
     return issue(ErrorCode.VALIDATION_ERROR, field, "must not contain control characters");
   return undefined;

@@ -37,7 +37,14 @@ describe("Agent (in-memory router)", () => {
     ]);
     expect(router.unacked("echo")).toBe(0);
     await agent.stop();
-    expect(registry.calls).toEqual(["register", `heartbeat:${AgentState.RUNNING}`, "deregister"]);
+    // Readiness is reported at start, then once per interval, then SHUTTING_DOWN before deregistering.
+    expect(registry.calls).toEqual([
+      "register",
+      `heartbeat:${AgentState.RUNNING}`,
+      `heartbeat:${AgentState.RUNNING}`,
+      `heartbeat:${AgentState.SHUTTING_DOWN}`,
+      "deregister",
+    ]);
   });
 
   it("crash after effect + completion record, before AckDelivery: redelivered, not re-run, re-ACKed", async () => {

@@ -124,7 +124,7 @@ describe("sw4rm --help", () => {
 
   it("documents the up flags and the readiness line", async () => {
     const r = await runCli(["up", "--help"]);
-    for (const flag of ["--config", "--data-dir", "--router-addr", "--registry-addr", "--admin-addr", "--log-level"])
+    for (const flag of ["--config", "--data-dir", "--router-addr", "--registry-addr", "--scheduler-addr", "--admin-addr", "--log-level"])
       expect(r.stdout).toContain(flag);
     expect(r.stdout).toContain("sw4rm ready router=");
   });

@@ -75,7 +75,13 @@ describe("admin without a router", () => {
   it("answers 503 for router routes when only the registry runs", async () => {
     const dir = makeTempDir();
     const running = await startServer(
-      { dataDir: dir.path, router: { addr: ":0" }, registry: { addr: ":0" }, admin: { addr: ":0" } },
+      {
+        dataDir: dir.path,
+        router: { addr: ":0" },
+        registry: { addr: ":0" },
+        scheduler: { addr: ":0" },
+        admin: { addr: ":0" },
+      },
       { modules: [registryModule], logger: silentLogger() },
     );
     try {

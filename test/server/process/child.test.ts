@@ -19,7 +19,16 @@ import { checkHealth } from "../../support/health.js";
 import { openIncoming } from "../../support/stream.js";
 import { makeTempDir, type TempDir } from "../../support/tempDir.js";
 
-const PORTS = ["--router-addr", "127.0.0.1:0", "--registry-addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0"];
+const PORTS = [
+  "--router-addr",
+  "127.0.0.1:0",
+  "--registry-addr",
+  "127.0.0.1:0",
+  "--scheduler-addr",
+  "127.0.0.1:0",
+  "--admin-addr",
+  "127.0.0.1:0",
+];
 
 describe("sw4rm up (child process)", () => {
   let dir: TempDir;
@@ -36,7 +45,7 @@ describe("sw4rm up (child process)", () => {
   it("prints one readiness line with the real ports, serves health, exits 0 on SIGTERM", async () => {
     server = await spawnServer(["up", "--data-dir", dir.path, ...PORTS]);
     expect(server.readiness).toMatch(
-      /^sw4rm ready router=127\.0\.0\.1:\d+ registry=127\.0\.0\.1:\d+ admin=http:\/\/127\.0\.0\.1:\d+$/,
+      /^sw4rm ready router=127\.0\.0\.1:\d+ registry=127\.0\.0\.1:\d+ scheduler=127\.0\.0\.1:\d+ admin=http:\/\/127\.0\.0\.1:\d+$/,
     );
     expect(server.addresses.router).not.toMatch(/:0$/);
     expect(await checkHealth(server.addresses.router ?? "")).toBe("SERVING");
@@ -48,12 +57,17 @@ describe("sw4rm up (child process)", () => {
     expect(lines.some((l) => JSON.parse(l).msg === "stopped")).toBe(true);
   });
 
-  it("honours SW4RM_ROUTER_ADDR / SW4RM_REGISTRY_ADDR", async () => {
+  it("honours SW4RM_ROUTER_ADDR / SW4RM_REGISTRY_ADDR / SW4RM_SCHEDULER_ADDR", async () => {
     server = await spawnServer(["up", "--data-dir", dir.path, "--admin-addr", "127.0.0.1:0"], {
-      env: { SW4RM_ROUTER_ADDR: "127.0.0.1:0", SW4RM_REGISTRY_ADDR: "http://127.0.0.1:0" },
+      env: {
+        SW4RM_ROUTER_ADDR: "127.0.0.1:0",
+        SW4RM_REGISTRY_ADDR: "http://127.0.0.1:0",
+        SW4RM_SCHEDULER_ADDR: "127.0.0.1:0",
+      },
     });
     expect(server.addresses.router).toMatch(/^127\.0\.0\.1:[1-9]/);
     expect(server.addresses.registry).toMatch(/^127\.0\.0\.1:[1-9]/);
+    expect(server.addresses.scheduler).toMatch(/^127\.0\.0\.1:[1-9]/);
   });
 
   it("refuses to start over a corrupt registry.db, naming the file, with a non-zero exit", async () => {

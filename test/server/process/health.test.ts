@@ -26,7 +26,7 @@ describe("grpc.health.v1 on every port", () => {
 
   it("reports the real bound ports in the readiness line", () => {
     expect(server.readinessLine).toBe(
-      `sw4rm ready router=${server.routerAddr} registry=${server.registryAddr} admin=${server.adminUrl}`,
+      `sw4rm ready router=${server.routerAddr} registry=${server.registryAddr} scheduler=${server.schedulerAddr} admin=${server.adminUrl}`,
     );
     expect(server.routerAddr).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
   });

@@ -171,6 +171,9 @@ export class Agent {
     this.#transition(AgentState.RUNNABLE);
     this.#transition(AgentState.SCHEDULED);
     this.#transition(AgentState.RUNNING);
+    // Report readiness now rather than at the first interval: the registry (and so the scheduler,
+    // spec §8.1) treats the agent as INITIALIZING until it hears otherwise.
+    await this.#reportState();
     this.#scheduleHeartbeat();
     this.#consumer = this.#consume();
     this.#log.info("agent started", { agentId: this.agentId });
@@ -178,7 +181,10 @@ export class Agent {
 
   /** Graceful stop: stops consuming, aborts tasks, waits for in-flight work, deregisters. */
   async stop(reason = "shutdown"): Promise<void> {
-    if (this.#state === AgentState.RUNNING) this.#transition(AgentState.SHUTTING_DOWN);
+    if (this.#state === AgentState.RUNNING) {
+      this.#transition(AgentState.SHUTTING_DOWN);
+      await this.#reportState(); // no new tasks while draining (spec §8.1)
+    }
     this.#heartbeat?.cancel();
     this.#tasks.abortAll();
     this.#stop.abort(new Sw4rmError(ErrorCode.AGENT_SHUTDOWN, reason));
@@ -223,14 +229,21 @@ export class Agent {
     this.#state = to;
   }
 
+  /** One heartbeat carrying the current lifecycle state; failures are logged, never thrown. */
+  #reportState(): Promise<void> {
+    return this.#registry
+      .heartbeat({ agentId: this.agentId, state: this.#state, health: { inFlight: String(this.#inFlight.size) } })
+      .then(
+        () => undefined,
+        (e: unknown) => this.#log.warn("heartbeat failed", { error: String(e) }),
+      );
+  }
+
   #scheduleHeartbeat(): void {
     const interval = this.#o.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
     this.#heartbeat = this.#clock.setTimer(interval, () => {
       if (this.#stop.signal.aborted) return;
-      this.#registry
-        .heartbeat({ agentId: this.agentId, state: this.#state, health: { inFlight: String(this.#inFlight.size) } })
-        .catch((e: unknown) => this.#log.warn("heartbeat failed", { error: String(e) }))
-        .finally(() => {
+      this.#reportState().finally(() => {
           if (!this.#stop.signal.aborted) this.#scheduleHeartbeat();
         });
     });

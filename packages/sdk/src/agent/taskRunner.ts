@@ -1,4 +1,12 @@
-import { type Clock, ErrorCode, Sw4rmError, systemClock } from "@sw4rm/protocol";
+import {
+  baseContentType,
+  CONTENT_TYPES,
+  type Clock,
+  ErrorCode,
+  parseJsonBytes,
+  Sw4rmError,
+  systemClock,
+} from "@sw4rm/protocol";
 import type { ReceivedMessage } from "./receivedMessage.js";
 
 /** Scheduler command carried by a CONTROL envelope (JSON body). */
@@ -41,13 +49,25 @@ interface Running {
   kind: "preempted" | "terminated" | undefined;
 }
 
+/**
+ * The scheduler sends task params as `params_b64` + `params_content_type` (server scheduler/commands.ts);
+ * JSON params become a value, anything else stays bytes. A plain `params` value is accepted too.
+ */
+function decodeParams(c: ControlCommand): unknown {
+  if (typeof c.params_b64 !== "string") return c.params;
+  const bytes = new Uint8Array(Buffer.from(c.params_b64, "base64"));
+  const type = typeof c.params_content_type === "string" ? c.params_content_type : "";
+  if (bytes.byteLength > 0 && baseContentType(type) === CONTENT_TYPES.json) return parseJsonBytes(bytes);
+  return bytes;
+}
+
 /** Parses a CONTROL body into a scheduler command, or undefined when it is not one. */
 export function parseControlCommand(message: ReceivedMessage): ControlCommand | undefined {
   try {
     const body = message.json<unknown>();
     if (typeof body === "object" && body !== null && typeof (body as { command?: unknown }).command === "string") {
       const c = body as ControlCommand;
-      return { ...c, command: c.command.toUpperCase() };
+      return { ...c, command: c.command.toUpperCase(), params: decodeParams(c) };
     }
   } catch {
     // not JSON: not a scheduler command

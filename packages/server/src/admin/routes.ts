@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorCodeFromString } from "@sw4rm/protocol";
 import type { Components } from "../process/modules.js";
 import { HttpError, sendJson } from "./json.js";
+import type { TaskStatus } from "../scheduler/index.js";
 import type { DlqFilter, RouterIntrospection } from "./sources.js";
 import { agentView, queueViews } from "./views.js";
 
@@ -64,6 +65,9 @@ export function dlqFilter(source: Readonly<Record<string, unknown>>): DlqFilter 
   };
 }
 
+const TASK_STATUSES: readonly TaskStatus[] = ["QUEUED", "DISPATCHED", "RUNNING", "DONE", "FAILED"];
+const isTaskStatus = (v: string): v is TaskStatus => (TASK_STATUSES as readonly string[]).includes(v);
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export const ROUTES: readonly Route[] = [
@@ -77,6 +81,31 @@ export const ROUTES: readonly Route[] = [
     method: "GET",
     pattern: /^\/v1\/queues$/,
     handler: async (ctx) => ({ queues: queueViews(await router(ctx).queueDepths()) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/tasks$/,
+    handler: async ({ components, url }) => {
+      const scheduler = components.schedulerAdmin;
+      if (!scheduler) throw new HttpError(503, "unavailable", "this server does not run the scheduler");
+      const agentId = url.searchParams.get("agent") ?? undefined;
+      const status = url.searchParams.get("status") ?? undefined;
+      if (status !== undefined && !isTaskStatus(status))
+        throw new HttpError(400, "bad_request", `status must be one of ${TASK_STATUSES.join(", ")}, got "${status}"`);
+      return { tasks: scheduler.tasks({ agentId, status }), agent_timeouts: scheduler.agentTimeouts() };
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/tasks\/([^/]+)$/,
+    handler: async ({ components, params }) => {
+      const scheduler = components.schedulerAdmin;
+      if (!scheduler) throw new HttpError(503, "unavailable", "this server does not run the scheduler");
+      const id = decodeURIComponent(params[0] ?? "");
+      const task = scheduler.task(id);
+      if (!task) throw new HttpError(404, "not_found", `no task with id ${id}`);
+      return { task };
+    },
   },
   {
     method: "GET",

@@ -1,4 +1,4 @@
-/** CLI commands over the admin HTTP API: agents, queues, message, dlq list|requeue|export|purge. */
+/** CLI commands over the admin HTTP API: agents, queues, tasks, message, dlq list|requeue|export|purge. */
 import { type Command, Option } from "commander";
 import type { AgentView, QueueView } from "../admin/views.js";
 import { adminBaseUrl, adminFetch, adminJson, DEFAULT_ADMIN_URL } from "./client.js";
@@ -41,6 +41,17 @@ function time(ms: unknown): string {
   return typeof ms === "number" ? new Date(ms).toISOString() : cell(ms);
 }
 
+interface TaskRow {
+  readonly taskId: string;
+  readonly agentId: string;
+  readonly priority: number;
+  readonly status: string;
+  readonly scope: string;
+  readonly attempts: number;
+  readonly errorCode?: string;
+  readonly submittedAtMs: number;
+}
+
 export function registerAdminCommands(program: Command, io: CliIo): void {
   const base = (flags: CommonFlags) => adminBaseUrl(flags.admin, io.env);
   const print = (flags: CommonFlags, body: unknown, human: () => string) =>
@@ -76,6 +87,34 @@ export function registerAdminCommands(program: Command, io: CliIo): void {
       );
     },
   );
+
+  common(
+    program
+      .command("tasks")
+      .description("list scheduler tasks (priority, status, agent); --agent and --status filter")
+      .option("--agent <id>", "only tasks of this agent")
+      .option("--status <status>", "QUEUED | DISPATCHED | RUNNING | DONE | FAILED"),
+  ).action(async (flags: CommonFlags & { agent?: string; status?: string }) => {
+    const q = new URLSearchParams();
+    if (flags.agent) q.set("agent", flags.agent);
+    if (flags.status) q.set("status", flags.status.toUpperCase());
+    const body = await adminJson<{ tasks: TaskRow[] }>(base(flags), `/v1/tasks${q.size ? `?${q}` : ""}`);
+    print(flags, body, () =>
+      formatTable(
+        ["TASK_ID", "AGENT_ID", "PRIORITY", "STATUS", "SCOPE", "ATTEMPTS", "ERROR", "SUBMITTED"],
+        body.tasks.map((t) => [
+          t.taskId,
+          t.agentId,
+          String(t.priority),
+          t.status,
+          t.scope,
+          String(t.attempts),
+          cell(t.errorCode ?? ""),
+          time(t.submittedAtMs),
+        ]),
+      ),
+    );
+  });
 
   common(program.command("message <id>").description("show a message's routing record by message id")).action(
     async (id: string, flags: CommonFlags) => {

@@ -6,7 +6,7 @@ import { ADMIN_HTTP_PORT, SERVICE_ENDPOINTS } from "@sw4rm/protocol";
 import { DEFAULT_BIND_HOST } from "./address.js";
 
 /** Services `sw4rm up` can serve today; each is a ServiceModule (see modules.ts). */
-export const SERVED_SERVICES = ["router", "registry"] as const;
+export const SERVED_SERVICES = ["router", "registry", "scheduler"] as const;
 export type ServedService = (typeof SERVED_SERVICES)[number];
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -34,6 +34,8 @@ export interface ServerConfig {
   readonly registry: RegistrySettings;
   /** Passed to createRouter as `options` (see router docs). */
   readonly router: Readonly<Record<string, JsonValue>>;
+  /** Passed to createScheduler as `options` (see scheduler docs). */
+  readonly scheduler: Readonly<Record<string, JsonValue>>;
   readonly log: { readonly level: LogLevel; readonly file?: string };
   /** How long shutdown waits for in-flight calls before cancelling them. */
   readonly shutdownGraceMs: number;
@@ -45,6 +47,7 @@ export interface ServerConfigInput {
   readonly host?: string;
   readonly router?: { readonly addr?: string; readonly options?: Readonly<Record<string, JsonValue>> };
   readonly registry?: { readonly addr?: string } & Partial<RegistrySettings>;
+  readonly scheduler?: { readonly addr?: string; readonly options?: Readonly<Record<string, JsonValue>> };
   readonly admin?: { readonly addr?: string; readonly enabled?: boolean };
   readonly log?: { readonly level?: LogLevel; readonly file?: string };
   readonly shutdownGraceMs?: number;
@@ -59,10 +62,12 @@ export function defaultConfig(): ServerConfig {
     addresses: {
       router: `:${SERVICE_ENDPOINTS.router.port}`,
       registry: `:${SERVICE_ENDPOINTS.registry.port}`,
+      scheduler: `:${SERVICE_ENDPOINTS.scheduler.port}`,
     },
     adminAddr: `:${ADMIN_HTTP_PORT}`,
     registry: { heartbeatIntervalMs: 30_000, missedHeartbeats: 3, notifications: true },
     router: {},
+    scheduler: {},
     log: { level: "info" },
     shutdownGraceMs: 5_000,
   };
@@ -79,6 +84,7 @@ export function resolveConfig(...layers: readonly (ServerConfigInput | undefined
       addresses: {
         router: l.router?.addr ?? c.addresses.router,
         registry: l.registry?.addr ?? c.addresses.registry,
+        scheduler: l.scheduler?.addr ?? c.addresses.scheduler,
       },
       adminAddr: l.admin?.enabled === false ? null : (l.admin?.addr ?? c.adminAddr),
       registry: {
@@ -87,6 +93,7 @@ export function resolveConfig(...layers: readonly (ServerConfigInput | undefined
         notifications: l.registry?.notifications ?? c.registry.notifications,
       },
       router: { ...c.router, ...l.router?.options },
+      scheduler: { ...c.scheduler, ...l.scheduler?.options },
       log: { level: l.log?.level ?? c.log.level, file: l.log?.file ?? c.log.file },
       shutdownGraceMs: l.shutdownGraceMs ?? c.shutdownGraceMs,
     };
@@ -94,7 +101,7 @@ export function resolveConfig(...layers: readonly (ServerConfigInput | undefined
   return c;
 }
 
-/** Environment layer: SW4RM_ROUTER_ADDR, SW4RM_REGISTRY_ADDR, SW4RM_ADMIN_ADDR, SW4RM_DATA_DIR, SW4RM_LOG_LEVEL. */
+/** Environment layer: SW4RM_ROUTER_ADDR, SW4RM_REGISTRY_ADDR, SW4RM_SCHEDULER_ADDR, SW4RM_ADMIN_ADDR, SW4RM_DATA_DIR, SW4RM_LOG_LEVEL. */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ServerConfigInput {
   const get = (name: string) => {
     const v = env[name]?.trim();
@@ -107,6 +114,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     dataDir: get("SW4RM_DATA_DIR"),
     router: { addr: get(SERVICE_ENDPOINTS.router.env[0] ?? "SW4RM_ROUTER_ADDR") },
     registry: { addr: get(SERVICE_ENDPOINTS.registry.env[0] ?? "SW4RM_REGISTRY_ADDR") },
+    scheduler: { addr: get(SERVICE_ENDPOINTS.scheduler.env[0] ?? "SW4RM_SCHEDULER_ADDR") },
     admin: { addr: get("SW4RM_ADMIN_ADDR") },
     log: { level: LOG_LEVELS.find((l) => l === mapped) },
   };

@@ -3,7 +3,8 @@
  * Modules start in list order (so later ones can use components of earlier ones: the router needs
  * the registry's directory), get a `ready` call once all are up, and close in reverse order.
  */
-import type { Clock } from "@sw4rm/protocol";
+import type { Clock, Envelope } from "@sw4rm/protocol";
+import type { SchedulerAdmin } from "../scheduler/index.js";
 import type { Registry as MetricsRegistry } from "prom-client";
 import type { RouterIntrospection } from "../admin/sources.js";
 import type { AgentDirectory, Logger, RouterIngress } from "../contracts.js";
@@ -15,6 +16,10 @@ export interface Components {
   directory?: AgentDirectory;
   ingress?: RouterIngress;
   routerAdmin?: RouterIntrospection;
+  /** Hands envelopes for a server component's agent id to it in-process (the router's attachLocal). */
+  attachLocal?: (agentId: string, handler: (envelope: Envelope) => void | Promise<void>) => () => void;
+  /** Task list and state, for the admin surface. */
+  schedulerAdmin?: SchedulerAdmin;
   /** Prometheus registry served on the admin /metrics endpoint (one per server, never the global one). */
   metrics?: MetricsRegistry;
 }

@@ -17,6 +17,7 @@ export const routerModule: ServiceModule = {
     });
     ctx.components.ingress = router.ingress;
     ctx.components.routerAdmin = router.admin;
+    ctx.components.attachLocal = router.attachLocal;
     return {
       bindings: [
         {

@@ -15,7 +15,7 @@ export type DescriptorCheck =
   | { readonly ok: false; readonly reason: string };
 
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+// eslint-disable-next-line no-control-regex -- control characters are what we refuse
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** type/subtype with optional parameters; `*` wildcards allowed (spec §12 modality matching). */
 const MIME = /^(?:[a-z0-9!#$&^_.+-]+|\*)\/(?:[a-z0-9!#$&^_.+-]+|\*)(\s*;.*)?$/i;

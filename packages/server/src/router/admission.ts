@@ -25,6 +25,9 @@ import { duplicateReason, laneOf, reason, reasonCode } from "./reasons.js";
 import type { AdmitItem, AdmitOutcome, Lane, RouterStore } from "./store.js";
 import { encodeEnvelope } from "./wire.js";
 
+/** An in-process recipient (a server component); it must not throw for envelopes it does not expect. */
+export type LocalRecipient = (envelope: Envelope) => void | Promise<void>;
+
 /** What the gRPC layer adds to SubmitOptions: the class override and the bytes as received. */
 export interface RouterSubmitOptions extends SubmitOptions {
   readonly lane?: Lane;
@@ -64,6 +67,7 @@ export class Admission implements RouterIngress {
   readonly committer: GroupCommitter<AdmitItem, AdmitOutcome>;
   readonly #d: AdmissionDeps;
   readonly #factory: EnvelopeFactory;
+  readonly #local = new Map<string, LocalRecipient>();
 
   constructor(deps: AdmissionDeps) {
     this.#d = deps;
@@ -71,9 +75,45 @@ export class Admission implements RouterIngress {
     this.committer = new GroupCommitter((items) => deps.store.admit(items, deps.clock.now()), deps.options.maxBatch);
   }
 
+  /**
+   * Routes envelopes addressed to `agentId` (explicitly, or as ACKs of its messages) to an in-process
+   * server component such as the scheduler instead of a queue. Such components keep their own durable
+   * state, so a handoff lost in a crash is recovered by them (the scheduler re-dispatches on restart).
+   */
+  attachLocal(agentId: string, handler: LocalRecipient): () => void {
+    this.#local.set(agentId, handler);
+    return () => {
+      if (this.#local.get(agentId) === handler) this.#local.delete(agentId);
+    };
+  }
+
+  async #localTarget(envelope: Envelope, options: RouterSubmitOptions): Promise<[string, LocalRecipient] | undefined> {
+    if (this.#local.size === 0) return undefined;
+    const to = (options.to ?? []).map((a) => a.trim()).filter((a) => a !== "");
+    let id: string | undefined;
+    if (to.length === 1) id = to[0];
+    else if (to.length === 0 && envelope.messageType === MessageType.ACKNOWLEDGEMENT) {
+      try {
+        id = await this.#d.store.producerOf(parseAck(envelope).ackForMessageId);
+      } catch {
+        return undefined; // malformed ACKs take the normal path and are rejected there
+      }
+    }
+    const handler = id === undefined ? undefined : this.#local.get(id);
+    return id !== undefined && handler ? [id, handler] : undefined;
+  }
+
   async submit(envelope: Envelope, options: RouterSubmitOptions = {}): Promise<SubmitResult> {
     const log = this.#d.logger.child({ correlation_id: envelope.correlationId, message_id: envelope.messageId });
     try {
+      const local = await this.#localTarget(envelope, options);
+      if (local) {
+        const problem = validateEnvelope(envelope, { payloadLimits: this.#d.options.payloadLimits });
+        if (problem) throw new Rejection(problem.code, reason(problem.code, problem.message));
+        await local[1](envelope);
+        log.debug({ recipient: local[0] }, "handed to in-process recipient");
+        return { accepted: true, reason: "", code: ErrorCode.ERROR_CODE_UNSPECIFIED, recipients: [local[0]] };
+      }
       const item = await this.#prepare(envelope, options);
       const outcome = await this.committer.submit(item);
       if (outcome.kind === "accepted") {

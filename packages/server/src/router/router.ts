@@ -15,7 +15,7 @@ import {
 import type { Registry } from "prom-client";
 import type { AgentDirectory, Closeable, Logger, RouterIngress } from "../contracts.js";
 import { createRouterAdmin, type RouterAdmin } from "./admin.js";
-import { Admission } from "./admission.js";
+import { Admission, type LocalRecipient } from "./admission.js";
 import { DeliverySession, type StreamCall } from "./deliverySession.js";
 import { createGrpcHandlers, routerServiceDefinition } from "./grpcHandlers.js";
 import { createRouterMetrics } from "./metrics.js";
@@ -39,6 +39,8 @@ export interface CreateRouterConfig {
 
 export interface Router extends Closeable {
   readonly ingress: RouterIngress;
+  /** Routes envelopes for `agentId` to an in-process component instead of a queue (see Admission). */
+  attachLocal(agentId: string, handler: LocalRecipient): () => void;
   /** Handlers for `server.addService(router.service, router.grpc)` (or the generated RouterServiceService). */
   readonly grpc: RouterServiceServer;
   readonly service: typeof routerServiceDefinition;
@@ -156,6 +158,7 @@ export function createRouter(config: CreateRouterConfig): Router {
 
   return {
     ingress: admission,
+    attachLocal: (agentId, handler) => admission.attachLocal(agentId, handler),
     grpc: createGrpcHandlers({ admission, logger, openStream, ack }),
     service: routerServiceDefinition,
     admin,
