@@ -3,6 +3,7 @@
 import { PROTOCOL_VERSION } from "@sw4rm/protocol";
 import { Command } from "commander";
 import { registerAdminCommands } from "./adminCommands.js";
+import { registerDoctor } from "./doctor.js";
 import type { CliIo } from "./io.js";
 import { registerUp } from "./up.js";
 
@@ -14,6 +15,7 @@ export function createProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerUp(program, io);
   registerAdminCommands(program, io);
+  registerDoctor(program, io);
   return program;
 }
 
