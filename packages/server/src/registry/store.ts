@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS agents (
 
 function toRecord(row: Row): AgentRecord {
   return {
-    descriptor: AgentDescriptor.decode(row.descriptor),
+    // Copy out of the Buffer so bytes fields (public_key) decode as plain Uint8Array, as callers put them.
+    descriptor: AgentDescriptor.decode(new Uint8Array(row.descriptor)),
     state: row.state as AgentState,
     available: row.available === 1,
     health: JSON.parse(row.health) as Record<string, string>,
