@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorCodeFromString } from "@sw4rm/protocol";
 import type { Components } from "../process/modules.js";
 import { HttpError, sendJson } from "./json.js";
-import type { TaskStatus } from "../scheduler/index.js";
+import type { SchedulerAdmin, TaskStatus } from "../scheduler/index.js";
 import type { DlqFilter, RouterIntrospection } from "./sources.js";
 import { agentView, queueViews } from "./views.js";
 
@@ -33,6 +33,12 @@ function router(ctx: RouteContext): RouterIntrospection {
   const r = ctx.components.routerAdmin;
   if (!r) throw new HttpError(503, "unavailable", "the router is not running in this process");
   return r;
+}
+
+function scheduler(ctx: RouteContext): SchedulerAdmin {
+  const s = ctx.components.schedulerAdmin;
+  if (!s) throw new HttpError(503, "unavailable", "this server does not run the scheduler");
+  return s;
 }
 
 function intParam(value: string | null, name: string, max: number): number | undefined {
@@ -85,24 +91,21 @@ export const ROUTES: readonly Route[] = [
   {
     method: "GET",
     pattern: /^\/v1\/tasks$/,
-    handler: async ({ components, url }) => {
-      const scheduler = components.schedulerAdmin;
-      if (!scheduler) throw new HttpError(503, "unavailable", "this server does not run the scheduler");
-      const agentId = url.searchParams.get("agent") ?? undefined;
-      const status = url.searchParams.get("status") ?? undefined;
+    handler: async (ctx) => {
+      const tasks = scheduler(ctx);
+      const agentId = ctx.url.searchParams.get("agent") ?? undefined;
+      const status = ctx.url.searchParams.get("status") ?? undefined;
       if (status !== undefined && !isTaskStatus(status))
         throw new HttpError(400, "bad_request", `status must be one of ${TASK_STATUSES.join(", ")}, got "${status}"`);
-      return { tasks: scheduler.tasks({ agentId, status }), agent_timeouts: scheduler.agentTimeouts() };
+      return { tasks: tasks.tasks({ agentId, status }), agent_timeouts: tasks.agentTimeouts() };
     },
   },
   {
     method: "GET",
     pattern: /^\/v1\/tasks\/([^/]+)$/,
-    handler: async ({ components, params }) => {
-      const scheduler = components.schedulerAdmin;
-      if (!scheduler) throw new HttpError(503, "unavailable", "this server does not run the scheduler");
-      const id = decodeURIComponent(params[0] ?? "");
-      const task = scheduler.task(id);
+    handler: async (ctx) => {
+      const id = decodeURIComponent(ctx.params[0] ?? "");
+      const task = scheduler(ctx).task(id);
       if (!task) throw new HttpError(404, "not_found", `no task with id ${id}`);
       return { task };
     },

@@ -108,8 +108,7 @@ export class Admission implements RouterIngress {
     try {
       const local = await this.#localTarget(envelope, options);
       if (local) {
-        const problem = validateEnvelope(envelope, { payloadLimits: this.#d.options.payloadLimits });
-        if (problem) throw new Rejection(problem.code, reason(problem.code, problem.message));
+        this.#validate(envelope, this.#d.clock.now());
         await local[1](envelope);
         log.debug({ recipient: local[0] }, "handed to in-process recipient");
         return { accepted: true, reason: "", code: ErrorCode.ERROR_CODE_UNSPECIFIED, recipients: [local[0]] };
@@ -150,10 +149,15 @@ export class Admission implements RouterIngress {
     }
   }
 
+  /** The spec's envelope rules (incl. TTL at admission), the same for queued and in-process recipients. */
+  #validate(envelope: Envelope, nowMs: number): void {
+    const problem = validateEnvelope(envelope, { payloadLimits: this.#d.options.payloadLimits, nowMs });
+    if (problem) throw new Rejection(problem.code, reason(problem.code, problem.message));
+  }
+
   async #prepare(envelope: Envelope, options: RouterSubmitOptions): Promise<AdmitItem> {
     const now = this.#d.clock.now();
-    const problem = validateEnvelope(envelope, { payloadLimits: this.#d.options.payloadLimits, nowMs: now });
-    if (problem) throw new Rejection(problem.code, reason(problem.code, problem.message));
+    this.#validate(envelope, now);
     const isAck = envelope.messageType === MessageType.ACKNOWLEDGEMENT;
     const ack = isAck ? parseAck(envelope) : undefined;
     const explicit = [...new Set((options.to ?? []).map((a) => a.trim()).filter((a) => a !== ""))];
