@@ -3,6 +3,8 @@
  * composes them depend on these interfaces, not on each other's classes.
  */
 import type { AgentDescriptor, AgentState, Clock, Envelope, ErrorCode } from "@sw4rm/protocol";
+import type { ServerUnaryCall } from "@grpc/grpc-js";
+import type { Sw4rmError } from "@sw4rm/protocol";
 import type { Logger } from "pino";
 
 export type { Logger };
@@ -63,4 +65,33 @@ export interface RouterIngress {
 /** A component with resources to release on shutdown. */
 export interface Closeable {
   close(): Promise<void>;
+}
+
+/** What every grpc-js server call (unary or stream) exposes about its caller. */
+export type CallerInfo = Pick<ServerUnaryCall<unknown, unknown>, "metadata" | "getPeer" | "getAuthContext">;
+
+/** The authenticated caller of an RPC, as established by the auth layer (auth/). */
+export interface Principal {
+  /** The agent id the credential was issued for; "" for a credential that is only an admin credential. */
+  readonly agentId: string;
+  /** Admin credentials may act as any agent and use the admin surface. */
+  readonly admin: boolean;
+  /** How the caller was authenticated, for logs: "jwt", "token" or "mtls". */
+  readonly method: string;
+}
+
+/**
+ * Authorization hook for checks that need the request body, used by components whose RPCs carry
+ * identities inside the messages (e.g. each envelope on the router's streaming session).
+ * When authentication is off (`enabled` false) `principal` returns undefined and every check passes.
+ */
+export interface CallGuard {
+  readonly enabled: boolean;
+  /** The caller of `call`; throws a Sw4rmError (gRPC UNAUTHENTICATED) when credentials are missing or invalid. */
+  principal(call: CallerInfo): Principal | undefined;
+  /**
+   * undefined when `principal` may act as `agentId` (it is that agent, or an admin); otherwise a
+   * PERMISSION_DENIED Sw4rmError saying who tried what. The refusal is logged with actor and reason.
+   */
+  checkActAs(principal: Principal | undefined, agentId: string, action: string): Sw4rmError | undefined;
 }

@@ -7,7 +7,7 @@ import type { Clock, Envelope } from "@sw4rm/protocol";
 import type { SchedulerAdmin } from "../scheduler/index.js";
 import type { Registry as MetricsRegistry } from "prom-client";
 import type { RouterIntrospection } from "../admin/sources.js";
-import type { AgentDirectory, Logger, RouterIngress } from "../contracts.js";
+import type { AgentDirectory, CallGuard, Logger, RouterIngress } from "../contracts.js";
 import type { ServedService, ServerConfig } from "./config.js";
 import type { GrpcBinding } from "./grpcServer.js";
 
@@ -22,6 +22,8 @@ export interface Components {
   schedulerAdmin?: SchedulerAdmin;
   /** Prometheus registry served on the admin /metrics endpoint (one per server, never the global one). */
   metrics?: MetricsRegistry;
+  /** Authentication/authorization of calls (set by the process before modules start; absent = auth off). */
+  guard?: CallGuard;
 }
 
 export interface ModuleContext {
