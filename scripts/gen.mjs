@@ -41,7 +41,14 @@ const TS_PROTO_OPTS = [
 function generate(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const protos = readdirSync(join(root, "proto")).filter((f) => f.endsWith(".proto")).sort();
+  // Canonical files at the top level; this implementation's extensions under proto/ext/ (generated
+  // into gen/ext/, outside the canonical index so the 17-file contract stays exactly upstream's).
+  const protos = [
+    ...readdirSync(join(root, "proto")).filter((f) => f.endsWith(".proto")),
+    ...readdirSync(join(root, "proto/ext"))
+      .filter((f) => f.endsWith(".proto"))
+      .map((f) => `ext/${f}`),
+  ].sort();
   try {
     execFileSync(
       "protoc",

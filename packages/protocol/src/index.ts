@@ -41,6 +41,8 @@ export {
   validationError,
 } from "./errors.js";
 export * from "./gen/index.js";
+/** Extension services of this implementation (not in the canonical contract): the router's streaming fast path. */
+export * as routerSession from "./gen/ext/router_session.js";
 export type { HlcTimestamp } from "./hlc.js";
 export { compareHlc, formatHlc, HybridLogicalClock, parseHlc } from "./hlc.js";
 export { fromUtf8, jsonBytes, parseJsonBytes, utf8 } from "./json.js";

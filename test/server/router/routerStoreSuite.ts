@@ -63,21 +63,50 @@ export function runRouterStoreSuite(name: string, makeStore: () => Promise<Store
       expect(out.map((o) => o.kind)).toEqual(["accepted", "buffer_full", "accepted"]);
     });
 
-    it("claims FIFO per lane, leases, redelivers same seq after expiry, acks once", async () => {
+    it("reads queued copies per lane in seq order, pages after a seq, never writes", async () => {
       const s = await open();
-      const [x] = [item()];
-      await s.admit([x!, item()], 1000);
-      const d1 = await s.claimQueued("a", CommunicationClass.STANDARD, 1000, 500);
-      expect(d1?.seq).toBe(1n);
-      expect(await s.claimExpired("a", 1499, 500)).toBeUndefined();
-      const again = await s.claimExpired("a", 1500, 500);
-      expect(again?.seq).toBe(1n);
-      expect(again?.envelope).toEqual(x!.envelope);
-      expect(await s.ack("b", 1n, x!.messageId, "delivered", 1600)).toBe("unknown");
-      expect(await s.ack("a", 2n, x!.messageId, "delivered", 1600)).toBe("unknown");
-      expect(await s.ack("a", 1n, x!.messageId, "delivered", 1600)).toBe("recorded");
-      expect(await s.ack("a", 1n, x!.messageId, "delivered", 1600)).toBe("unknown");
+      const [x, y, z] = [item(), item({ lane: CommunicationClass.BULK }), item()];
+      await s.admit([x!, y!, z!], 1000);
+      const std = await s.readQueued("a", CommunicationClass.STANDARD, 0n, 10);
+      expect(std.map((d) => [d.seq, d.messageId])).toEqual([
+        [1n, x!.messageId],
+        [3n, z!.messageId],
+      ]);
+      expect(std[0]?.envelope).toEqual(x!.envelope);
+      expect((await s.readQueued("a", CommunicationClass.STANDARD, 1n, 10)).map((d) => d.seq)).toEqual([3n]);
+      expect((await s.readQueued("a", CommunicationClass.STANDARD, 0n, 1)).map((d) => d.seq)).toEqual([1n]);
+      expect((await s.readQueued("a", CommunicationClass.BULK, 0n, 10)).map((d) => d.seq)).toEqual([2n]);
+      expect(await s.readQueued("b", CommunicationClass.STANDARD, 0n, 10)).toEqual([]);
+    });
+
+    it("acks in one batch: once each, only the agent's own copy with the right message_id", async () => {
+      const s = await open();
+      const [x, y] = [item(), item()];
+      await s.admit([x!, y!], 1000);
+      const results = await s.ackBatch(
+        [
+          { agentId: "b", seq: 1n, messageId: x!.messageId, outcome: "delivered" },
+          { agentId: "a", seq: 2n, messageId: x!.messageId, outcome: "delivered" },
+          { agentId: "a", seq: 1n, messageId: x!.messageId, outcome: "delivered" },
+          { agentId: "a", seq: 1n, messageId: x!.messageId, outcome: "delivered" },
+          { agentId: "a", seq: 2n, messageId: y!.messageId, outcome: "permanent_failure" },
+        ],
+        1600,
+      );
+      expect(results).toEqual(["unknown", "unknown", "recorded", "unknown", "recorded"]);
       expect((await s.message(x!.messageId))?.pendingDeliveries).toBe(0);
+      const [dead] = await s.dlqList({ agentId: "a" });
+      expect(dead?.messageId).toBe(y!.messageId);
+      expect(await s.readQueued("a", CommunicationClass.STANDARD, 0n, 10)).toEqual([]);
+    });
+
+    it("capacity counts un-acked copies and frees up on ack", async () => {
+      const s = await open();
+      const [x] = [item({ capacity: 1 })];
+      expect((await s.admit([x!], 1000))[0]?.kind).toBe("accepted");
+      expect((await s.admit([item({ capacity: 1 })], 1000))[0]?.kind).toBe("buffer_full");
+      await s.ackBatch([{ agentId: "a", seq: 1n, messageId: x!.messageId, outcome: "delivered" }], 1001);
+      expect((await s.admit([item({ capacity: 1 })], 1002))[0]?.kind).toBe("accepted");
     });
 
     it("dedups by token and by retry (producer, sequence); never a first attempt", async () => {
@@ -103,20 +132,30 @@ export function runRouterStoreSuite(name: string, makeStore: () => Promise<Store
       expect(entry).toMatchObject({ producerId: "p", correlationId: "c", contentType: "text/plain" });
       const q = await s.dlqRequeue([entry!.id], 3000);
       expect(q).toEqual([{ agentId: "a", seq: 2n }]);
-      expect((await s.claimQueued("a", CommunicationClass.STANDARD, 3000, 100))?.messageId).toBe(x.messageId);
+      const [again] = await s.readQueued("a", CommunicationClass.STANDARD, 0n, 10);
+      expect([again?.seq, again?.messageId, again?.expiresAtMs]).toEqual([2n, x.messageId, undefined]);
       expect(await s.dlqPurge({})).toBe(0);
     });
 
-    it("survives reopen: queues, leases and seq counters", async () => {
+    it("keeps attempts given at dead-letter time; the sweep skips what the router says is leased", async () => {
+      const s = await open();
+      const [x, y] = [item({ expiresAtMs: 2000 }), item({ expiresAtMs: 2000 })];
+      await s.admit([x!, y!], 1000);
+      const attempts = [{ atMs: 1500, event: "delivered", reason: "attempt 1" }];
+      const dead = await s.expireDue(2000, ErrorCode.TTL_EXPIRED, "ttl_expired: t", (_a, seq) => seq === 2n);
+      expect(dead.map((d) => d.messageId)).toEqual([x!.messageId]);
+      const later = await s.deadLetter("a", 2n, ErrorCode.TTL_EXPIRED, "ttl_expired: t", 2500, attempts);
+      expect(later?.attempts.map((a) => a.event)).toEqual(["delivered", "dead_lettered"]);
+    });
+
+    it("survives reopen: queued copies (in flight ones included, same seq) and seq counters", async () => {
       const s = await open();
       await s.admit([item(), item()], 1000);
-      await s.claimQueued("a", CommunicationClass.STANDARD, 1000, 60_000);
       const s2 = await fx!.reopen();
-      expect(await s2.inFlightCount("a")).toBe(1);
-      expect(await s2.releaseInFlight("a")).toBe(1);
-      expect((await s2.claimExpired("a", 1001, 100))?.seq).toBe(1n);
+      expect((await s2.readQueued("a", CommunicationClass.STANDARD, 0n, 10)).map((d) => d.seq)).toEqual([1n, 2n]);
       const [o] = await s2.admit([item()], 1002);
       expect(o).toEqual({ kind: "accepted", deliveries: [{ agentId: "a", seq: 3n }] });
+      expect(Object.fromEntries(await s2.queueDepths())).toEqual({ a: 3 });
     });
   });
 }

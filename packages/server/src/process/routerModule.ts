@@ -14,6 +14,7 @@ export const routerModule: ServiceModule = {
       // Config-file options are plain JSON; the router validates/defaults them (resolveRouterOptions).
       options: ctx.config.router as RouterOptions,
       metricsRegistry: ctx.components.metrics,
+      guard: ctx.components.guard,
     });
     ctx.components.ingress = router.ingress;
     ctx.components.routerAdmin = router.admin;
@@ -25,6 +26,13 @@ export const routerModule: ServiceModule = {
           healthName: "sw4rm.router.RouterService",
           definition: router.service,
           implementation: router.grpc,
+        },
+        {
+          // The streaming fast path (extension); SDKs detect it through its health status.
+          service: "router",
+          healthName: "sw4rm.ext.router.v1.RouterSession",
+          definition: router.session.service,
+          implementation: router.session.grpc,
         },
       ],
       close: () => router.close(),

@@ -3,6 +3,13 @@ import type { Clock } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
 import type { DlqEntry, DlqFilter, MessageRecord, QueuedDelivery, RouterStore } from "./store.js";
 
+export interface RouterStats {
+  readonly admissionBatches: number;
+  readonly admittedItems: number;
+  readonly ackBatches: number;
+  readonly ackedItems: number;
+}
+
 export interface DlqAdmin {
   list(filter?: DlqFilter): Promise<DlqEntry[]>;
   /** Puts entries back in their recipient's queue as fresh deliveries. */
@@ -16,8 +23,8 @@ export interface RouterAdmin {
   queueDepths(): Promise<Map<string, number>>;
   message(messageId: string): Promise<MessageRecord | undefined>;
   messagesByCorrelation(correlationId: string): Promise<MessageRecord[]>;
-  /** Group-commit statistics: transactions and messages committed since start. */
-  stats(): { readonly admissionBatches: number; readonly admittedItems: number };
+  /** Group-commit statistics: transactions and items committed since start. */
+  stats(): RouterStats;
   readonly dlq: DlqAdmin;
 }
 
@@ -26,7 +33,7 @@ export interface AdminDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly onQueued: (agentIds: readonly string[]) => void;
-  readonly stats: () => { readonly admissionBatches: number; readonly admittedItems: number };
+  readonly stats: () => RouterStats;
 }
 
 const EXPORT_PAGE = 500;

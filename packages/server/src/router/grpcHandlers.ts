@@ -13,8 +13,9 @@ import {
 } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
 import type { Admission } from "./admission.js";
-import type { StreamCall } from "./deliverySession.js";
+import type { StreamCall } from "./deliverySink.js";
 import { parseLane, reason } from "./reasons.js";
+import { serializeStreamItem } from "./streamItemWire.js";
 import { captureRawDeserialize, rawEnvelopeOf } from "./wire.js";
 
 export interface GrpcCore {
@@ -41,6 +42,7 @@ export function recipientsFrom(metadata: Metadata): string[] {
 export const routerServiceDefinition = {
   ...RouterServiceService,
   sendMessage: { ...RouterServiceService.sendMessage, requestDeserialize: captureRawDeserialize },
+  streamIncoming: { ...RouterServiceService.streamIncoming, responseSerialize: serializeStreamItem },
 } as const;
 
 export function createGrpcHandlers(core: GrpcCore): RouterServiceServer {

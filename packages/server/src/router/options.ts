@@ -19,8 +19,18 @@ export interface RouterOptions {
   readonly privilegedPerSecond?: number;
   /** Weighted round robin between STANDARD and BULK (PRIVILEGED overflow counts as STANDARD). */
   readonly laneWeights?: { readonly standard: number; readonly bulk: number };
-  /** Max admissions committed in one transaction (group commit). */
+  /** Max admissions (and, separately, acks) committed in one transaction (group commit). */
   readonly maxBatch?: number;
+  /** Queued copies read from storage per lane and recipient at a time (the in-memory read-ahead). */
+  readonly readAhead?: number;
+  /** Most deliveries written in one go (one frame on the streaming session). */
+  readonly maxDeliveryBatch?: number;
+  /**
+   * "power-loss" (default): accepted=true / recorded=true only after the commit is fsynced.
+   * "process-crash": commits reach the OS before the answer (survive kill -9) and are fsynced at
+   * checkpoints, so the last ones may be lost on power loss; several times faster on slow disks.
+   */
+  readonly durability?: "power-loss" | "process-crash";
   /** producer_id of envelopes the router itself emits (NACKs). */
   readonly routerId?: string;
 }
@@ -30,6 +40,10 @@ export type ResolvedRouterOptions = Required<Omit<RouterOptions, "payloadLimits"
 };
 
 export function resolveRouterOptions(options: RouterOptions = {}): ResolvedRouterOptions {
+  if (options.durability !== undefined && options.durability !== "power-loss" && options.durability !== "process-crash")
+    throw new TypeError(
+      `router option durability must be "power-loss" or "process-crash", got ${JSON.stringify(options.durability)}`,
+    );
   return {
     inboundBufferCapacity: options.inboundBufferCapacity ?? DEFAULTS.inboundBufferCapacity,
     deliveryLeaseMs: options.deliveryLeaseMs ?? DEFAULTS.deliveryLeaseMs,
@@ -41,6 +55,9 @@ export function resolveRouterOptions(options: RouterOptions = {}): ResolvedRoute
     privilegedPerSecond: options.privilegedPerSecond ?? 50,
     laneWeights: options.laneWeights ?? { standard: 4, bulk: 1 },
     maxBatch: options.maxBatch ?? 256,
+    readAhead: options.readAhead ?? 64,
+    maxDeliveryBatch: options.maxDeliveryBatch ?? 64,
+    durability: options.durability ?? "power-loss",
     routerId: options.routerId ?? "sw4rm-router",
   };
 }

@@ -13,16 +13,20 @@ import {
   type TimerHandle,
 } from "@sw4rm/protocol";
 import type { Registry } from "prom-client";
-import type { AgentDirectory, Closeable, Logger, RouterIngress } from "../contracts.js";
+import type { AgentDirectory, CallGuard, Closeable, Logger, RouterIngress } from "../contracts.js";
 import { createRouterAdmin, type RouterAdmin } from "./admin.js";
 import { Admission, type LocalRecipient } from "./admission.js";
-import { DeliverySession, type StreamCall } from "./deliverySession.js";
+import { DeliverySession } from "./deliverySession.js";
+import { type DeliverySink, streamCallSink } from "./deliverySink.js";
+import { GroupCommitter } from "./groupCommit.js";
 import { createGrpcHandlers, routerServiceDefinition } from "./grpcHandlers.js";
+import { Inbox } from "./inbox.js";
 import { createRouterMetrics } from "./metrics.js";
 import { type RouterOptions, resolveRouterOptions } from "./options.js";
 import { reason } from "./reasons.js";
+import { createSessionHandlers, routerSessionDefinition } from "./sessionHandlers.js";
 import { SqliteRouterStore, type SqliteRouterStoreOptions } from "./sqliteRouterStore.js";
-import type { RouterStore } from "./store.js";
+import type { AckItem, AckResult, RouterStore } from "./store.js";
 
 export interface CreateRouterConfig {
   /** A ready store (caller keeps ownership), or `dataDir` for the embedded SQLite store. */
@@ -35,6 +39,8 @@ export interface CreateRouterConfig {
   readonly options?: RouterOptions;
   /** When given, router metrics are registered here. */
   readonly metricsRegistry?: Registry;
+  /** Authorization of identities inside messages on the streaming session (absent = auth off). */
+  readonly guard?: CallGuard;
 }
 
 export interface Router extends Closeable {
@@ -44,6 +50,11 @@ export interface Router extends Closeable {
   /** Handlers for `server.addService(router.service, router.grpc)` (or the generated RouterServiceService). */
   readonly grpc: RouterServiceServer;
   readonly service: typeof routerServiceDefinition;
+  /** The streaming fast path `sw4rm.ext.router.v1.RouterSession` (same core, batched frames). */
+  readonly session: {
+    readonly service: typeof routerSessionDefinition;
+    readonly grpc: ReturnType<typeof createSessionHandlers>;
+  };
   readonly admin: RouterAdmin;
   readonly store: RouterStore;
 }
@@ -54,13 +65,30 @@ export function createRouter(config: CreateRouterConfig): Router {
   const options = resolveRouterOptions(config.options);
   if (!config.store && !config.dataDir) throw new TypeError("createRouter needs either `store` or `dataDir`");
   const ownsStore = !config.store;
-  const store = config.store ?? SqliteRouterStore.inDir(config.dataDir ?? "", config.sqlite);
+  const store =
+    config.store ??
+    SqliteRouterStore.inDir(
+      config.dataDir ?? "",
+      config.sqlite ?? { synchronous: options.durability === "process-crash" ? "NORMAL" : "FULL" },
+    );
   const metrics = config.metricsRegistry ? createRouterMetrics(config.metricsRegistry, store) : undefined;
   const sessions = new Map<string, DeliverySession>();
+  const inboxes = new Map<string, Inbox>();
+  const inboxOf = (agentId: string) => {
+    let inbox = inboxes.get(agentId);
+    if (!inbox) {
+      inbox = new Inbox(agentId);
+      inboxes.set(agentId, inbox);
+    }
+    return inbox;
+  };
   let closed = false;
 
   const wake = (agentIds: readonly string[]) => {
-    for (const id of agentIds) sessions.get(id)?.waker.notify();
+    for (const id of agentIds) {
+      inboxes.get(id)?.invalidate();
+      sessions.get(id)?.waker.notify();
+    }
   };
   const admission = new Admission({
     store,
@@ -73,35 +101,48 @@ export function createRouter(config: CreateRouterConfig): Router {
   });
   const sessionDeps = { store, clock, logger, options, admission };
 
-  function openStream(agentId: string, call: StreamCall): void {
+  /** Opens the agent's delivery stream on `sink`; returns the session (the caller wires cancellation). */
+  function openDelivery(agentId: string, sink: DeliverySink): DeliverySession | undefined {
     if (closed) {
-      call.end();
-      return;
+      sink.end();
+      return undefined;
     }
     const previous = sessions.get(agentId);
-    const session = new DeliverySession(agentId, call, sessionDeps);
+    const inbox = inboxOf(agentId);
+    const session = new DeliverySession(inbox, sink, sessionDeps);
     sessions.set(agentId, session);
-    call.on("cancelled", () => {
-      session.close(false);
-      if (sessions.get(agentId) === session) sessions.delete(agentId);
-    });
     // One active stream per agent: the old one ends, and its in-flight copies go to the new one.
     previous?.close(true);
     void (async () => {
       if (previous) await previous.done;
-      await store.releaseInFlight(agentId);
+      inbox.releaseAll();
       if (!session.closed) session.start();
     })().catch((error: unknown) => {
       logger.error({ err: error, agent_id: agentId }, "could not open delivery stream");
       session.close(true);
     });
+    return session;
   }
+
+  function closeDelivery(session: DeliverySession): void {
+    session.close(false);
+    if (sessions.get(session.agentId) === session) sessions.delete(session.agentId);
+  }
+
+  const ackCommitter = new GroupCommitter<AckItem, AckResult>(
+    (items) => store.ackBatch(items, clock.now()),
+    options.maxBatch,
+  );
 
   async function ack(agentId: string, seq: bigint, messageId: string, outcome: DeliveryAckOutcome): Promise<boolean> {
     const kind = outcome === Outcome.DELIVERY_ACK_OUTCOME_PERMANENT_FAILURE ? "permanent_failure" : "delivered";
-    const result = await store.ack(agentId, seq, messageId, kind, clock.now());
-    if (result === "recorded") wake([agentId]);
-    else logger.debug({ agent_id: agentId, seq: seq.toString(), message_id: messageId }, "ack not recorded");
+    const inbox = inboxes.get(agentId);
+    const attempts = inbox?.leaseOf(seq)?.attempts;
+    const result = await ackCommitter.submit({ agentId, seq, messageId, outcome: kind, attempts });
+    if (result === "recorded") {
+      inbox?.settle(seq);
+      sessions.get(agentId)?.waker.notify();
+    } else logger.debug({ agent_id: agentId, seq: seq.toString(), message_id: messageId }, "ack not recorded");
     return result === "recorded";
   }
 
@@ -110,7 +151,9 @@ export function createRouter(config: CreateRouterConfig): Router {
   async function sweep(): Promise<void> {
     const now = clock.now();
     const note = reason(ErrorCode.TTL_EXPIRED, "ttl_ms ran out before delivery");
-    for (const entry of await store.expireDue(now, ErrorCode.TTL_EXPIRED, note)) {
+    const leased = (agentId: string, seq: bigint) => inboxes.get(agentId)?.isLeased(seq, now) ?? false;
+    for (const entry of await store.expireDue(now, ErrorCode.TTL_EXPIRED, note, leased)) {
+      inboxes.get(entry.agentId)?.settleMessage(entry.messageId);
       logger.info({ message_id: entry.messageId, correlation_id: entry.correlationId }, "ttl expired in queue");
       await admission.notifyProducer(entry.producerId, entry.messageId, entry.correlationId, {
         stage: AckStage.FAILED,
@@ -153,14 +196,37 @@ export function createRouter(config: CreateRouterConfig): Router {
     clock,
     logger,
     onQueued: wake,
-    stats: () => ({ admissionBatches: admission.committer.batches, admittedItems: admission.committer.items }),
+    stats: () => ({
+      admissionBatches: admission.committer.batches,
+      admittedItems: admission.committer.items,
+      ackBatches: ackCommitter.batches,
+      ackedItems: ackCommitter.items,
+    }),
   });
+
+  const openStream = (agentId: string, call: Parameters<typeof streamCallSink>[0]) => {
+    const session = openDelivery(agentId, streamCallSink(call));
+    if (session) call.on("cancelled", () => closeDelivery(session));
+  };
 
   return {
     ingress: admission,
     attachLocal: (agentId, handler) => admission.attachLocal(agentId, handler),
     grpc: createGrpcHandlers({ admission, logger, openStream, ack }),
     service: routerServiceDefinition,
+    session: {
+      service: routerSessionDefinition,
+      grpc: createSessionHandlers({
+        admission,
+        logger,
+        options,
+        guard: config.guard,
+        openDelivery,
+        closeDelivery,
+        ack,
+        isClosed: () => closed,
+      }),
+    },
     admin,
     store,
     async close() {
@@ -172,6 +238,7 @@ export function createRouter(config: CreateRouterConfig): Router {
       for (const s of all) s.close(true);
       await Promise.all(all.map((s) => s.done));
       await admission.committer.idle();
+      await ackCommitter.idle();
       await sweeping;
       if (ownsStore) await store.close();
     },

@@ -1,6 +1,6 @@
 /** Dead-letter operations of the SQLite router store (spec §21.1). */
 import { Envelope, type ErrorCode } from "@sw4rm/protocol";
-import type Database from "better-sqlite3";
+import type { Prepare } from "../storage/statements.js";
 import { type DeliveryRow, type DlqRow, STATUS_QUEUED } from "./sqliteSchema.js";
 import type { DlqAttempt, DlqEntry, DlqFilter, Lane, QueuedDelivery } from "./store.js";
 
@@ -42,17 +42,24 @@ export function dlqEntryFromRow(row: DlqRow): DlqEntry {
   };
 }
 
-/** Moves one delivery row into the DLQ. Runs inside the caller's transaction. */
+/**
+ * Moves one delivery row into the DLQ. Runs inside the caller's transaction. `recent` are the delivery
+ * attempts of this process (leases live in memory), appended to the history stored with the row.
+ */
 export function deadLetterRow(
-  db: Database.Database,
+  prep: Prepare,
   row: DeliveryRow,
   code: ErrorCode,
   reason: string,
   nowMs: number,
+  recent: readonly DlqAttempt[] = [],
 ): DlqEntry {
-  const attempts = [...(JSON.parse(row.history) as DlqAttempt[]), { atMs: nowMs, event: "dead_lettered", reason }];
-  const info = db
-    .prepare(
+  const attempts = [
+    ...(JSON.parse(row.history) as DlqAttempt[]),
+    ...recent,
+    { atMs: nowMs, event: "dead_lettered", reason },
+  ];
+  const info = prep(
       `INSERT INTO dlq (message_id, agent_id, producer_id, correlation_id, lane, message_type, error_code, error,
         attempts, created_at, failed_at, payload_size, content_type, excerpt, envelope)
        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -74,9 +81,9 @@ export function deadLetterRow(
       payloadExcerpt(row.envelope),
       row.envelope,
     );
-  db.prepare("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
-  db.prepare("UPDATE messages SET pending = pending - 1, dead = 1 WHERE message_id = ?").run(row.message_id);
-  const stored = db.prepare("SELECT * FROM dlq WHERE id = ?").get(info.lastInsertRowid) as DlqRow;
+  prep("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
+  prep("UPDATE messages SET pending = pending - 1, dead = 1 WHERE message_id = ?").run(row.message_id);
+  const stored = prep("SELECT * FROM dlq WHERE id = ?").get(info.lastInsertRowid) as DlqRow;
   return dlqEntryFromRow(stored);
 }
 
@@ -106,33 +113,34 @@ function where(filter: DlqFilter): { sql: string; params: (string | number)[] } 
   return { sql: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
 }
 
-export function dlqList(db: Database.Database, filter: DlqFilter): DlqEntry[] {
+export function dlqList(prep: Prepare, filter: DlqFilter): DlqEntry[] {
   const w = where(filter);
   const limit = Math.max(1, Math.min(filter.limit ?? 1000, 10_000));
-  const rows = db.prepare(`SELECT * FROM dlq ${w.sql} ORDER BY id LIMIT ${limit}`).all(...w.params) as DlqRow[];
+  const rows = prep(`SELECT * FROM dlq ${w.sql} ORDER BY id LIMIT ${limit}`).all(...w.params) as DlqRow[];
   return rows.map(dlqEntryFromRow);
 }
 
-export function dlqPurge(db: Database.Database, filter: DlqFilter): number {
+export function dlqPurge(prep: Prepare, filter: DlqFilter): number {
   const w = where(filter);
   if (filter.limit !== undefined) {
-    const ids = dlqList(db, filter).map((e) => e.id);
+    const ids = dlqList(prep, filter).map((e) => e.id);
     if (ids.length === 0) return 0;
-    return db.prepare(`DELETE FROM dlq WHERE id IN (${ids.map(() => "?").join(",")})`).run(...ids).changes;
+    const del = prep("DELETE FROM dlq WHERE id = ?");
+    return ids.reduce((n, id) => n + del.run(id).changes, 0);
   }
-  return db.prepare(`DELETE FROM dlq ${w.sql}`).run(...w.params).changes;
+  return prep(`DELETE FROM dlq ${w.sql}`).run(...w.params).changes;
 }
 
 /** Requeues entries as fresh deliveries (new seq, no expiry: the operator asked for delivery). */
 export function dlqRequeue(
-  db: Database.Database,
+  prep: Prepare,
   ids: readonly number[],
   nowMs: number,
   nextSeq: (agentId: string) => number,
 ): QueuedDelivery[] {
   const out: QueuedDelivery[] = [];
   for (const id of ids) {
-    const row = db.prepare("SELECT * FROM dlq WHERE id = ?").get(id) as DlqRow | undefined;
+    const row = prep("SELECT * FROM dlq WHERE id = ?").get(id) as DlqRow | undefined;
     if (!row) continue;
     const seq = nextSeq(row.agent_id);
     const history = [
@@ -140,7 +148,7 @@ export function dlqRequeue(
       { atMs: nowMs, event: "requeued", reason: "admin" },
     ];
     // The message record may have been pruned after the dedup window; recreate it so delivery can join it.
-    db.prepare(
+    prep(
       `INSERT INTO messages (message_id, producer_id, correlation_id, idempotency_token, sequence_number, message_type,
         content_type, payload_size, envelope, lane, recipients, admitted_at, state, state_at, pending, dead)
        VALUES (?,?,?,'','0',?,?,?,?,?,?,?,'RECEIVED',?,0,0)
@@ -158,12 +166,12 @@ export function dlqRequeue(
       row.created_at,
       nowMs,
     );
-    db.prepare("UPDATE messages SET pending = pending + 1, dead = 0 WHERE message_id = ?").run(row.message_id);
-    db.prepare(
+    prep("UPDATE messages SET pending = pending + 1, dead = 0 WHERE message_id = ?").run(row.message_id);
+    prep(
       `INSERT INTO deliveries (agent_id, seq, message_id, lane, status, history, enqueued_at, expires_at)
        VALUES (?,?,?,?,?,?,?,NULL)`,
     ).run(row.agent_id, seq, row.message_id, row.lane, STATUS_QUEUED, JSON.stringify(history), nowMs);
-    db.prepare("DELETE FROM dlq WHERE id = ?").run(id);
+    prep("DELETE FROM dlq WHERE id = ?").run(id);
     out.push({ agentId: row.agent_id, seq: BigInt(seq) });
   }
   return out;

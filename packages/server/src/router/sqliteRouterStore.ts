@@ -7,29 +7,29 @@ import { ErrorCode, type MessageLifecycleState, TERMINAL_MESSAGE_STATES } from "
 import type Database from "better-sqlite3";
 import { openDatabase } from "../storage/sqlite.js";
 import { deadLetterRow, dlqList, dlqPurge, dlqRequeue } from "./sqliteDlq.js";
-import {
-  type DeliveryRow,
-  type MessageRow,
-  migrateRouterSchema,
-  STATUS_IN_FLIGHT,
-  STATUS_QUEUED,
-} from "./sqliteSchema.js";
+import { type Prepare, statementCache } from "../storage/statements.js";
+import { type DeliveryRow, type MessageRow, migrateRouterSchema, STATUS_QUEUED } from "./sqliteSchema.js";
 import type {
+  AckItem,
   AckResult,
   AdmitItem,
   AdmitOutcome,
   Delivery,
+  DlqAttempt,
   DlqEntry,
   DlqFilter,
   Lane,
-  LaneHead,
   MessageRecord,
   QueuedDelivery,
   RouterStore,
 } from "./store.js";
 
 export interface SqliteRouterStoreOptions {
-  /** Default FULL (see file comment). NORMAL survives kill -9 but not power loss. */
+  /**
+   * FULL (default): every commit is fsynced, so a resolved `admit`/`ackBatch` survives power loss.
+   * NORMAL: commits reach the OS but are fsynced only at checkpoints, so they survive a process crash
+   * (kill -9) but the last ones may be lost on power loss or an OS crash.
+   */
   readonly synchronous?: "FULL" | "NORMAL";
 }
 
@@ -58,8 +58,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     producerId: row.producer_id,
     correlationId: row.correlation_id,
     lane: row.lane as Lane,
-    envelope: new Uint8Array(row.envelope),
-    attempts: row.attempts,
+    envelope: new Uint8Array(row.envelope.buffer, row.envelope.byteOffset, row.envelope.byteLength),
     expiresAtMs: row.expires_at ?? undefined,
   };
 }
@@ -82,6 +81,14 @@ function toRecord(row: MessageRow): MessageRecord {
 export class SqliteRouterStore implements RouterStore {
   readonly file: string;
   readonly #db: Database.Database;
+  readonly #prep: Prepare;
+  /**
+   * Un-acked copies per agent (queued + in flight), loaded lazily with COUNT and then maintained, so
+   * the capacity check does not count a long queue on every admission. This store is the only writer.
+   */
+  readonly #depths = new Map<string, number>();
+  /** Depth changes of the running transaction, applied to #depths only once it commits. */
+  readonly #delta = new Map<string, number>();
 
   constructor(file: string, options: SqliteRouterStoreOptions = {}) {
     this.file = file;
@@ -92,19 +99,50 @@ export class SqliteRouterStore implements RouterStore {
       this.#db.close();
       throw cause;
     }
+    this.#prep = statementCache(this.#db);
   }
 
   static inDir(dataDir: string, options?: SqliteRouterStoreOptions): SqliteRouterStore {
     return new SqliteRouterStore(join(dataDir, ROUTER_DB_FILE), options);
   }
 
+  /** Runs `fn` in one transaction and applies its depth changes after the commit. */
+  #tx<T>(fn: () => T): T {
+    this.#delta.clear();
+    try {
+      const out = this.#db.transaction(fn)();
+      for (const [agentId, d] of this.#delta) {
+        const cur = this.#depths.get(agentId);
+        if (cur !== undefined) this.#depths.set(agentId, cur + d);
+      }
+      return out;
+    } finally {
+      this.#delta.clear();
+    }
+  }
+
+  #adjust(agentId: string, by: number): void {
+    this.#delta.set(agentId, (this.#delta.get(agentId) ?? 0) + by);
+  }
+
+  /** Committed depth plus this transaction's changes. */
+  #depth(agentId: string): number {
+    const pending = this.#delta.get(agentId) ?? 0;
+    let base = this.#depths.get(agentId);
+    if (base === undefined) {
+      // COUNT inside a transaction sees its own uncommitted rows; subtract them to cache the committed value.
+      const n = (this.#prep("SELECT COUNT(*) AS n FROM deliveries WHERE agent_id = ?").get(agentId) as { n: number }).n;
+      base = n - pending;
+      this.#depths.set(agentId, base);
+    }
+    return base + pending;
+  }
+
   #nextSeq = (agentId: string): number => {
-    const row = this.#db
-      .prepare(
-        `INSERT INTO agent_seq (agent_id, last_seq) VALUES (?, 1)
-         ON CONFLICT(agent_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
-      )
-      .get(agentId) as { last_seq: number };
+    const row = this.#prep(
+      `INSERT INTO agent_seq (agent_id, last_seq) VALUES (?, 1)
+       ON CONFLICT(agent_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+    ).get(agentId) as { last_seq: number };
     return row.last_seq;
   };
 
@@ -116,11 +154,12 @@ export class SqliteRouterStore implements RouterStore {
         ? `s\u0000${item.producerId}\u0000${item.sequenceNumber}`
         : undefined;
     if (key === undefined) return undefined;
-    const hit = this.#db
-      .prepare("SELECT message_id, created_at FROM dedup WHERE key = ? AND created_at > ?")
-      .get(key, nowMs - item.dedupWindowMs) as { message_id: string; created_at: number } | undefined;
+    const hit = this.#prep("SELECT message_id, created_at FROM dedup WHERE key = ? AND created_at > ?").get(
+      key,
+      nowMs - item.dedupWindowMs,
+    ) as { message_id: string; created_at: number } | undefined;
     if (!hit) return undefined;
-    const m = this.#db.prepare("SELECT state, pending, dead FROM messages WHERE message_id = ?").get(hit.message_id) as
+    const m = this.#prep("SELECT state, pending, dead FROM messages WHERE message_id = ?").get(hit.message_id) as
       | Pick<MessageRow, "state" | "pending" | "dead">
       | undefined;
     const state = m?.state as MessageLifecycleState | undefined;
@@ -146,145 +185,108 @@ export class SqliteRouterStore implements RouterStore {
     const dup = this.#duplicate(item, nowMs);
     if (dup) return dup;
     if (item.capacity !== undefined) {
-      const count = this.#db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE agent_id = ?");
-      const full = item.recipients.filter((a) => (count.get(a) as { n: number }).n >= (item.capacity ?? 0));
-      if (full.length > 0) return { kind: "buffer_full", agents: full, capacity: item.capacity };
+      const capacity = item.capacity;
+      const full = item.recipients.filter((a) => this.#depth(a) >= capacity);
+      if (full.length > 0) return { kind: "buffer_full", agents: full, capacity };
     }
-    this.#db
-      .prepare(
-        `INSERT INTO messages (message_id, producer_id, correlation_id, idempotency_token, sequence_number, message_type,
-          content_type, payload_size, envelope, lane, recipients, admitted_at, state, state_at, pending)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'RECEIVED',?,?)`,
-      )
-      .run(
-        item.messageId,
-        item.producerId,
-        item.correlationId,
-        item.idempotencyToken,
-        item.sequenceNumber.toString(),
-        item.messageType,
-        item.contentType,
-        item.payloadSize,
-        item.envelope,
-        item.lane,
-        JSON.stringify(item.recipients),
-        item.admittedAtMs,
-        nowMs,
-        item.recipients.length,
-      );
-    const insert = this.#db.prepare(
+    this.#prep(
+      `INSERT INTO messages (message_id, producer_id, correlation_id, idempotency_token, sequence_number, message_type,
+        content_type, payload_size, envelope, lane, recipients, admitted_at, state, state_at, pending)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'RECEIVED',?,?)`,
+    ).run(
+      item.messageId,
+      item.producerId,
+      item.correlationId,
+      item.idempotencyToken,
+      item.sequenceNumber.toString(),
+      item.messageType,
+      item.contentType,
+      item.payloadSize,
+      item.envelope,
+      item.lane,
+      JSON.stringify(item.recipients),
+      item.admittedAtMs,
+      nowMs,
+      item.recipients.length,
+    );
+    const insert = this.#prep(
       `INSERT INTO deliveries (agent_id, seq, message_id, lane, status, enqueued_at, expires_at) VALUES (?,?,?,?,?,?,?)`,
     );
     const deliveries: QueuedDelivery[] = item.recipients.map((agentId) => {
       const seq = this.#nextSeq(agentId);
       insert.run(agentId, seq, item.messageId, item.lane, STATUS_QUEUED, nowMs, item.expiresAtMs ?? null);
+      this.#adjust(agentId, 1);
       return { agentId, seq: BigInt(seq) };
     });
     const dedupKey = item.idempotencyToken
       ? `t\u0000${item.producerId}\u0000${item.idempotencyToken}`
       : `s\u0000${item.producerId}\u0000${item.sequenceNumber}`;
-    this.#db
-      .prepare(
-        `INSERT INTO dedup (key, message_id, created_at) VALUES (?,?,?)
-         ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, created_at = excluded.created_at`,
-      )
-      .run(dedupKey, item.messageId, nowMs);
+    this.#prep(
+      `INSERT INTO dedup (key, message_id, created_at) VALUES (?,?,?)
+       ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, created_at = excluded.created_at`,
+    ).run(dedupKey, item.messageId, nowMs);
     if (item.ackFor) {
-      const cur = this.#db.prepare("SELECT state FROM messages WHERE message_id = ?").get(item.ackFor.messageId) as
+      const cur = this.#prep("SELECT state FROM messages WHERE message_id = ?").get(item.ackFor.messageId) as
         | { state: MessageLifecycleState }
         | undefined;
       // Late or out-of-order ACKs never move a message backwards or out of a terminal state (spec §11.1).
       if (cur && STATE_RANK[item.ackFor.state] > STATE_RANK[cur.state])
-        this.#db
-          .prepare("UPDATE messages SET state = ?, state_at = ? WHERE message_id = ?")
-          .run(item.ackFor.state, nowMs, item.ackFor.messageId);
+        this.#prep("UPDATE messages SET state = ?, state_at = ? WHERE message_id = ?").run(
+          item.ackFor.state,
+          nowMs,
+          item.ackFor.messageId,
+        );
     }
     return { kind: "accepted", deliveries };
   }
 
   async admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]> {
-    return this.#db.transaction(() => items.map((item) => this.#admitOne(item, nowMs)))();
+    return this.#tx(() => items.map((item) => this.#admitOne(item, nowMs)));
   }
 
-  async queuedHeads(agentId: string): Promise<LaneHead[]> {
-    const rows = this.#db
-      .prepare(
-        "SELECT lane, MIN(rowid) AS ord FROM deliveries WHERE agent_id = ? AND status = ? GROUP BY lane ORDER BY lane",
-      )
-      .all(agentId, STATUS_QUEUED) as { lane: number; ord: number }[];
-    return rows.map((r) => ({ lane: r.lane as Lane, order: r.ord }));
+  async readQueued(agentId: string, lane: Lane, afterSeq: bigint, limit: number): Promise<Delivery[]> {
+    const rows = this.#prep(`${JOINED} WHERE d.agent_id = ? AND d.lane = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`).all(
+      agentId,
+      lane,
+      afterSeq > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(afterSeq),
+      limit,
+    ) as DeliveryRow[];
+    return rows.map(toDelivery);
   }
 
-  #lease(row: DeliveryRow, nowMs: number, leaseMs: number, event: string): Delivery {
-    this.#db
-      .prepare(
-        `UPDATE deliveries SET status = ?, lease_until = ?, attempts = attempts + 1,
-          history = json_insert(history, '$[#]', json_object('atMs', ?, 'event', ?, 'reason', ?)) WHERE rowid = ?`,
-      )
-      .run(STATUS_IN_FLIGHT, nowMs + leaseMs, nowMs, event, `attempt ${row.attempts + 1}`, row.rid);
-    return toDelivery({ ...row, attempts: row.attempts + 1 });
+  #row(agentId: string, seq: bigint): DeliveryRow | undefined {
+    if (seq <= 0n || seq > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    return this.#prep(`${JOINED} WHERE d.agent_id = ? AND d.seq = ?`).get(agentId, Number(seq)) as
+      | DeliveryRow
+      | undefined;
   }
 
-  async claimQueued(agentId: string, lane: Lane, nowMs: number, leaseMs: number): Promise<Delivery | undefined> {
-    return this.#db.transaction(() => {
-      const row = this.#db
-        .prepare(`${JOINED} WHERE d.agent_id = ? AND d.status = ? AND d.lane = ? ORDER BY d.rowid LIMIT 1`)
-        .get(agentId, STATUS_QUEUED, lane) as DeliveryRow | undefined;
-      return row ? this.#lease(row, nowMs, leaseMs, "delivered") : undefined;
-    })();
+  #deadLetter(row: DeliveryRow, code: ErrorCode, reason: string, nowMs: number, attempts?: readonly DlqAttempt[]) {
+    this.#adjust(row.agent_id, -1);
+    return deadLetterRow(this.#prep, row, code, reason, nowMs, attempts);
   }
 
-  async claimExpired(agentId: string, nowMs: number, leaseMs: number): Promise<Delivery | undefined> {
-    return this.#db.transaction(() => {
-      const row = this.#db
-        .prepare(`${JOINED} WHERE d.agent_id = ? AND d.status = ? AND d.lease_until <= ? ORDER BY d.seq LIMIT 1`)
-        .get(agentId, STATUS_IN_FLIGHT, nowMs) as DeliveryRow | undefined;
-      return row ? this.#lease(row, nowMs, leaseMs, "redelivered") : undefined;
-    })();
-  }
-
-  async nextLeaseExpiry(agentId: string): Promise<number | undefined> {
-    const row = this.#db
-      .prepare("SELECT MIN(lease_until) AS t FROM deliveries WHERE agent_id = ? AND status = ?")
-      .get(agentId, STATUS_IN_FLIGHT) as { t: number | null };
-    return row.t ?? undefined;
-  }
-
-  async releaseInFlight(agentId: string): Promise<number> {
-    return this.#db
-      .prepare("UPDATE deliveries SET lease_until = 0 WHERE agent_id = ? AND status = ?")
-      .run(agentId, STATUS_IN_FLIGHT).changes;
-  }
-
-  async inFlightCount(agentId: string): Promise<number> {
-    const row = this.#db
-      .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE agent_id = ? AND status = ?")
-      .get(agentId, STATUS_IN_FLIGHT) as { n: number };
-    return row.n;
-  }
-
-  async ack(
-    agentId: string,
-    seq: bigint,
-    messageId: string,
-    outcome: "delivered" | "permanent_failure",
-    nowMs: number,
-  ): Promise<AckResult> {
-    if (seq <= 0n || seq > BigInt(Number.MAX_SAFE_INTEGER)) return "unknown";
-    return this.#db.transaction((): AckResult => {
-      const row = this.#db.prepare(`${JOINED} WHERE d.agent_id = ? AND d.seq = ?`).get(agentId, Number(seq)) as
-        | DeliveryRow
-        | undefined;
-      // Only an in-flight copy of exactly this message can be acked (queued = never delivered).
-      if (!row || row.status !== STATUS_IN_FLIGHT || row.message_id !== messageId) return "unknown";
-      if (outcome === "permanent_failure") {
-        deadLetterRow(this.#db, row, ErrorCode.ERROR_CODE_UNSPECIFIED, "permanent_failure: consumer rejected", nowMs);
-      } else {
-        this.#db.prepare("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
-        this.#db.prepare("UPDATE messages SET pending = pending - 1 WHERE message_id = ?").run(row.message_id);
-      }
-      return "recorded";
-    })();
+  async ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]> {
+    return this.#tx(() =>
+      items.map((item): AckResult => {
+        const row = this.#row(item.agentId, item.seq);
+        if (!row || row.message_id !== item.messageId) return "unknown";
+        if (item.outcome === "permanent_failure") {
+          this.#deadLetter(
+            row,
+            ErrorCode.ERROR_CODE_UNSPECIFIED,
+            "permanent_failure: consumer rejected",
+            nowMs,
+            item.attempts,
+          );
+        } else {
+          this.#prep("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
+          this.#prep("UPDATE messages SET pending = pending - 1 WHERE message_id = ?").run(row.message_id);
+          this.#adjust(row.agent_id, -1);
+        }
+        return "recorded";
+      }),
+    );
   }
 
   async deadLetter(
@@ -293,50 +295,51 @@ export class SqliteRouterStore implements RouterStore {
     code: ErrorCode,
     reason: string,
     nowMs: number,
+    attempts?: readonly DlqAttempt[],
   ): Promise<DlqEntry | undefined> {
-    return this.#db.transaction(() => {
-      const row = this.#db.prepare(`${JOINED} WHERE d.agent_id = ? AND d.seq = ?`).get(agentId, Number(seq)) as
-        | DeliveryRow
-        | undefined;
-      return row ? deadLetterRow(this.#db, row, code, reason, nowMs) : undefined;
-    })();
+    return this.#tx(() => {
+      const row = this.#row(agentId, seq);
+      return row ? this.#deadLetter(row, code, reason, nowMs, attempts) : undefined;
+    });
   }
 
-  async expireDue(nowMs: number, code: ErrorCode, reason: string): Promise<DlqEntry[]> {
-    return this.#db.transaction(() => {
-      const rows = this.#db
-        .prepare(
-          `${JOINED} WHERE d.expires_at IS NOT NULL AND d.expires_at <= ?
-           AND (d.status = ? OR d.lease_until <= ?) ORDER BY d.rowid LIMIT 1000`,
-        )
-        .all(nowMs, STATUS_QUEUED, nowMs) as DeliveryRow[];
-      return rows.map((row) => deadLetterRow(this.#db, row, code, reason, nowMs));
-    })();
+  async expireDue(
+    nowMs: number,
+    code: ErrorCode,
+    reason: string,
+    skip?: (agentId: string, seq: bigint) => boolean,
+  ): Promise<DlqEntry[]> {
+    return this.#tx(() => {
+      const rows = this.#prep(
+        `${JOINED} WHERE d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT 1000`,
+      ).all(nowMs) as DeliveryRow[];
+      return rows
+        .filter((row) => !skip?.(row.agent_id, BigInt(row.seq)))
+        .map((row) => this.#deadLetter(row, code, reason, nowMs));
+    });
   }
 
   async producerOf(messageId: string): Promise<string | undefined> {
-    const row = this.#db.prepare("SELECT producer_id FROM messages WHERE message_id = ?").get(messageId) as
+    const row = this.#prep("SELECT producer_id FROM messages WHERE message_id = ?").get(messageId) as
       | { producer_id: string }
       | undefined;
     return row?.producer_id;
   }
 
   async message(messageId: string): Promise<MessageRecord | undefined> {
-    const row = this.#db.prepare("SELECT * FROM messages WHERE message_id = ?").get(messageId) as
-      | MessageRow
-      | undefined;
+    const row = this.#prep("SELECT * FROM messages WHERE message_id = ?").get(messageId) as MessageRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   async messagesByCorrelation(correlationId: string): Promise<MessageRecord[]> {
-    const rows = this.#db
-      .prepare("SELECT * FROM messages WHERE correlation_id = ? ORDER BY admitted_at, rowid LIMIT 10000")
-      .all(correlationId) as MessageRow[];
+    const rows = this.#prep(
+      "SELECT * FROM messages WHERE correlation_id = ? ORDER BY admitted_at, rowid LIMIT 10000",
+    ).all(correlationId) as MessageRow[];
     return rows.map(toRecord);
   }
 
   async queueDepths(): Promise<Map<string, number>> {
-    const rows = this.#db.prepare("SELECT agent_id, COUNT(*) AS n FROM deliveries GROUP BY agent_id").all() as {
+    const rows = this.#prep("SELECT agent_id, COUNT(*) AS n FROM deliveries GROUP BY agent_id").all() as {
       agent_id: string;
       n: number;
     }[];
@@ -344,29 +347,31 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async dlqList(filter: DlqFilter): Promise<DlqEntry[]> {
-    return dlqList(this.#db, filter);
+    return dlqList(this.#prep, filter);
   }
 
   async dlqRequeue(ids: readonly number[], nowMs: number): Promise<QueuedDelivery[]> {
-    return this.#db.transaction(() => dlqRequeue(this.#db, ids, nowMs, this.#nextSeq))();
+    return this.#tx(() => {
+      const queued = dlqRequeue(this.#prep, ids, nowMs, this.#nextSeq);
+      for (const q of queued) this.#adjust(q.agentId, 1);
+      return queued;
+    });
   }
 
   async dlqPurge(filter: DlqFilter): Promise<number> {
-    return this.#db.transaction(() => dlqPurge(this.#db, filter))();
+    return this.#tx(() => dlqPurge(this.#prep, filter));
   }
 
   async prune(nowMs: number, windowMs: number): Promise<number> {
     const cutoff = nowMs - windowMs;
-    return this.#db.transaction(() => {
-      const d = this.#db.prepare("DELETE FROM dedup WHERE created_at <= ?").run(cutoff).changes;
-      const m = this.#db
-        .prepare(
-          `DELETE FROM messages WHERE pending <= 0 AND admitted_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.message_id)`,
-        )
-        .run(cutoff).changes;
+    return this.#tx(() => {
+      const d = this.#prep("DELETE FROM dedup WHERE created_at <= ?").run(cutoff).changes;
+      const m = this.#prep(
+        `DELETE FROM messages WHERE pending <= 0 AND admitted_at <= ?
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.message_id)`,
+      ).run(cutoff).changes;
       return d + m;
-    })();
+    });
   }
 
   async close(): Promise<void> {

@@ -40,8 +40,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
   expires_at INTEGER,
   PRIMARY KEY (agent_id, seq)
 );
-CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries(agent_id, status, lane);
-CREATE INDEX IF NOT EXISTS deliveries_lease ON deliveries(agent_id, status, lease_until);
+-- Leases live in the router's memory (a lost lease only means redelivery with the same seq), so the
+-- delivery path reads by (agent, lane, seq) and never writes; status/lease_until/attempts are legacy.
+DROP INDEX IF EXISTS deliveries_queue;
+DROP INDEX IF EXISTS deliveries_lease;
+CREATE INDEX IF NOT EXISTS deliveries_lane ON deliveries(agent_id, lane, seq);
 CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries(expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries(message_id);
 -- Per-agent seq counter; never reset, so a seq is never reused even after acks delete rows.
@@ -133,4 +136,3 @@ export interface DlqRow {
 }
 
 export const STATUS_QUEUED = 0;
-export const STATUS_IN_FLIGHT = 1;

@@ -56,10 +56,11 @@ export type AdmitOutcome =
 
 export interface LaneHead {
   readonly lane: Lane;
-  /** Global admission order; smaller = older. */
-  readonly order: number;
+  /** Admission order within the recipient's queue (its seq); smaller = older. */
+  readonly order: bigint;
 }
 
+/** A queued copy as read from the store (leases and attempt counts are kept by the router in memory). */
 export interface Delivery {
   readonly agentId: string;
   readonly seq: bigint;
@@ -67,9 +68,18 @@ export interface Delivery {
   readonly producerId: string;
   readonly correlationId: string;
   readonly lane: Lane;
+  /** The Envelope bytes exactly as admitted. */
   readonly envelope: Uint8Array;
-  readonly attempts: number;
   readonly expiresAtMs: number | undefined;
+}
+
+export interface AckItem {
+  readonly agentId: string;
+  readonly seq: bigint;
+  readonly messageId: string;
+  readonly outcome: "delivered" | "permanent_failure";
+  /** Delivery attempts the router saw (kept with a dead-lettered copy). */
+  readonly attempts?: readonly DlqAttempt[];
 }
 
 export interface DlqAttempt {
@@ -123,40 +133,44 @@ export interface MessageRecord {
 
 export type AckResult = "recorded" | "unknown";
 
+/**
+ * Durable queue state. Every mutating method commits before it resolves (synchronously to disk at the
+ * configured durability); reads never write. Leases are not stored: after a restart every copy that
+ * was in flight is queued again with its seq, which is exactly the redelivery the protocol requires.
+ */
 export interface RouterStore {
   /** Commits a batch of admissions in ONE transaction; outcomes are in input order. */
   admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]>;
-  /** Oldest queued (never delivered) copy per lane for the agent. */
-  queuedHeads(agentId: string): Promise<LaneHead[]>;
-  /** Marks the oldest queued copy of `lane` in flight under a lease and returns it. */
-  claimQueued(agentId: string, lane: Lane, nowMs: number, leaseMs: number): Promise<Delivery | undefined>;
-  /** Re-leases the oldest in-flight copy whose lease has run out (same seq). */
-  claimExpired(agentId: string, nowMs: number, leaseMs: number): Promise<Delivery | undefined>;
-  /** Earliest lease deadline among the agent's in-flight copies. */
-  nextLeaseExpiry(agentId: string): Promise<number | undefined>;
-  /** Makes every in-flight copy of the agent redeliverable now (reconnect). */
-  releaseInFlight(agentId: string): Promise<number>;
-  inFlightCount(agentId: string): Promise<number>;
-  /** DELIVERED removes the copy; PERMANENT_FAILURE dead-letters it. Unknown/foreign/mismatched → "unknown". */
-  ack(
-    agentId: string,
-    seq: bigint,
-    messageId: string,
-    outcome: "delivered" | "permanent_failure",
-    nowMs: number,
-  ): Promise<AckResult>;
+  /** Up to `limit` copies of `lane` queued for the agent with seq > afterSeq, in seq order. */
+  readQueued(agentId: string, lane: Lane, afterSeq: bigint, limit: number): Promise<Delivery[]>;
+  /**
+   * Commits a batch of delivery acks in ONE transaction (results in input order): DELIVERED removes the
+   * copy, PERMANENT_FAILURE dead-letters it. A copy that does not exist (already acked, another
+   * agent's, a different message_id) → "unknown".
+   */
+  ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]>;
   deadLetter(
     agentId: string,
     seq: bigint,
     code: ErrorCode,
     reason: string,
     nowMs: number,
+    attempts?: readonly DlqAttempt[],
   ): Promise<DlqEntry | undefined>;
-  /** Dead-letters every queued (or lease-expired) copy whose expiry has passed (TTL sweep). */
-  expireDue(nowMs: number, code: ErrorCode, reason: string): Promise<DlqEntry[]>;
+  /**
+   * Dead-letters copies whose expiry has passed (TTL sweep), except those `skip` names (copies in
+   * flight under a live lease: their consumer may still ack them).
+   */
+  expireDue(
+    nowMs: number,
+    code: ErrorCode,
+    reason: string,
+    skip?: (agentId: string, seq: bigint) => boolean,
+  ): Promise<DlqEntry[]>;
   producerOf(messageId: string): Promise<string | undefined>;
   message(messageId: string): Promise<MessageRecord | undefined>;
   messagesByCorrelation(correlationId: string): Promise<MessageRecord[]>;
+  /** Queued + in-flight copies per agent (un-acked). */
   queueDepths(): Promise<Map<string, number>>;
   dlqList(filter: DlqFilter): Promise<DlqEntry[]>;
   /** Moves entries back into their recipient's queue as fresh deliveries (new seq, no expiry). */

@@ -1,0 +1,41 @@
+/**
+ * grpc-js handler of the fast path `sw4rm.ext.router.v1.RouterSession/Session` (proto/ext/
+ * router_session.proto). Same core as the canonical RouterService: sends go through Admission (so
+ * they share its group commit), deliveries through a DeliverySession on a credit-windowed sink, acks
+ * through the router's ack group commit. Only the framing differs: batches instead of one call each.
+ */
+import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { routerSession, validationError } from "@sw4rm/protocol";
+import type { CallGuard, Logger } from "../contracts.js";
+import type { Admission } from "./admission.js";
+import type { DeliverySession } from "./deliverySession.js";
+import type { DeliverySink } from "./deliverySink.js";
+import type { ResolvedRouterOptions } from "./options.js";
+import { SessionCall } from "./sessionCall.js";
+
+export type SessionDuplex = ServerDuplexStream<routerSession.ClientFrame, routerSession.ServerFrame>;
+
+export interface SessionCore {
+  readonly admission: Admission;
+  readonly logger: Logger;
+  readonly options: ResolvedRouterOptions;
+  readonly guard: CallGuard | undefined;
+  openDelivery(agentId: string, sink: DeliverySink): DeliverySession | undefined;
+  closeDelivery(session: DeliverySession): void;
+  ack(agentId: string, seq: bigint, messageId: string, outcome: number): Promise<boolean>;
+  isClosed(): boolean;
+}
+
+export const routerSessionDefinition = routerSession.RouterSessionService;
+
+export function createSessionHandlers(core: SessionCore): routerSession.RouterSessionServer {
+  return {
+    session(call: SessionDuplex) {
+      if (core.isClosed()) {
+        call.emit("error", validationError("router", "is shutting down; reconnect later").toServiceError());
+        return;
+      }
+      new SessionCall(call, core).start();
+    },
+  };
+}
