@@ -14,8 +14,16 @@ export type { ControlCommand, TaskContext, TaskHandler } from "./agent/taskRunne
 export { parseControlCommand, TaskPreempted, TaskRunner } from "./agent/taskRunner.js";
 export { RegistryClient } from "./clients/registryClient.js";
 export { RETRY_SAFE_METHODS } from "./clients/retrySafe.js";
-export type { DeliveredItem, IncomingOptions, SendOptions, SendResult } from "./clients/routerClient.js";
+export type {
+  DeliveredItem,
+  IncomingOptions,
+  RouterClientOptions,
+  SendOptions,
+  SendResult,
+} from "./clients/routerClient.js";
 export { RouterClient } from "./clients/routerClient.js";
+export type { SessionDelivery, SessionOpenOptions, SessionSendOptions } from "./clients/routerSession.js";
+export { RouterSession } from "./clients/routerSession.js";
 export { SchedulerClient, SchedulerPolicyClient } from "./clients/schedulerClients.js";
 export {
   ActivityClient,
@@ -40,7 +48,7 @@ export type { SqliteStoreOptions } from "./storage/sqliteStore.js";
 export { SqliteStore } from "./storage/sqliteStore.js";
 export { buildMetadata } from "./transport/metadata.js";
 export type { CallOptions, Sw4rmClientOptions, TlsOptions } from "./transport/options.js";
-export { buildCredentials, resolveClientConfig } from "./transport/options.js";
+export { AUTHORIZATION_METADATA, buildCredentials, clientMetadata, resolveClientConfig } from "./transport/options.js";
 export type { RetryPolicy } from "./transport/retry.js";
 export { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableError, withRetry } from "./transport/retry.js";
 export type { StreamContext, StreamInvoker } from "./transport/serverStream.js";

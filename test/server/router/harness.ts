@@ -101,6 +101,8 @@ export class Inbox {
 
 export interface Harness {
   readonly dir: string;
+  /** host:port of the current server. */
+  readonly address: string;
   readonly clock: ManualClock;
   readonly directory: MapDirectory;
   router: Router;
@@ -114,21 +116,33 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: RouterOptions = {}, dir?: string): Promise<Harness> {
+export interface HarnessExtras {
+  /** Serve the RouterSession fast path beside RouterService (default true). */
+  readonly session?: boolean;
+}
+
+export async function startHarness(
+  options: RouterOptions = {},
+  dir?: string,
+  extras: HarnessExtras = {},
+): Promise<Harness> {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), "sw4rm-router-"));
   const clock = new ManualClock();
   const directory = new MapDirectory();
   const logger = pino({ level: process.env.ROUTER_TEST_LOG ?? "silent" });
   let server: Server;
+  let address = "";
   const streams: Inbox[] = [];
   const boot = async () => {
     const router = createRouter({ dataDir, directory, clock, logger, options });
     server = new Server();
     server.addService(router.service, router.grpc);
+    if (extras.session !== false) server.addService(router.session.service, router.session.grpc);
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );
     const client = new RouterServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    address = `127.0.0.1:${port}`;
     return { router, client };
   };
   const shutdown = async () => {
@@ -140,6 +154,9 @@ export async function startHarness(options: RouterOptions = {}, dir?: string): P
   const first = await boot();
   const h: Harness = {
     dir: dataDir,
+    get address() {
+      return address;
+    },
     clock,
     directory,
     router: first.router,
