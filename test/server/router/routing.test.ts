@@ -80,6 +80,6 @@ describe("router addressing", () => {
       Array.from({ length: 8 }, () => h.router.ingress.submit(f.json(MessageType.DATA, {}), { to: ["sink"] })),
     );
     expect(results.every((r) => r.accepted)).toBe(true);
-    expect(h.router.admin.stats().admissionBatches).toBeLessThan(8);
+    expect(h.router.admin.stats().commitBatches).toBeLessThan(8);
   });
 });

@@ -54,10 +54,10 @@ describe("RouterSession fast path", () => {
     await s.ready();
     const f = h.factory("alice");
     const envs = Array.from({ length: 300 }, (_, i) => f.json(MessageType.DATA, { i }));
-    const before = h.router.admin.stats().admissionBatches;
+    const before = h.router.admin.stats().commitBatches;
     const results = await Promise.all(envs.map((e) => s.send(e, { to: "bob" })));
     expect(results.every((r) => r.accepted && r.reason === "")).toBe(true);
-    const batches = h.router.admin.stats().admissionBatches - before;
+    const batches = h.router.admin.stats().commitBatches - before;
     expect(batches).toBeLessThan(300 / 4);
     expect((await h.router.admin.queueDepths()).get("bob")).toBe(300);
     s.close();
@@ -82,12 +82,12 @@ describe("RouterSession fast path", () => {
       messageId: envs[i]!.messageId,
       outcome: DeliveryAckOutcome.DELIVERY_ACK_OUTCOME_DELIVERED,
     }));
-    const ackBatchesBefore = h.router.admin.stats().ackBatches;
+    const ackBatchesBefore = h.router.admin.stats().commitBatches;
     raw.call.write({ ack: { acks: [...acks, acks[0]!] } });
     await raw.until(() => raw.frames.flatMap((fr) => fr.ackResults?.results ?? []).length >= 9);
     const recorded = raw.frames.flatMap((fr) => fr.ackResults?.results ?? []).map((r) => r.recorded);
     expect(recorded.filter(Boolean)).toHaveLength(8); // the repeated ack of seq 1 is refused
-    expect(h.router.admin.stats().ackBatches - ackBatchesBefore).toBeLessThanOrEqual(2);
+    expect(h.router.admin.stats().commitBatches - ackBatchesBefore).toBeLessThanOrEqual(2);
     expect((await h.router.admin.queueDepths()).get("bob") ?? 0).toBe(0);
     raw.close();
   });

@@ -4,9 +4,9 @@ import type { Logger } from "../contracts.js";
 import type { DlqEntry, DlqFilter, MessageRecord, QueuedDelivery, RouterStore } from "./store.js";
 
 export interface RouterStats {
-  readonly admissionBatches: number;
+  /** Transactions of the group committer (admissions and acks together). */
+  readonly commitBatches: number;
   readonly admittedItems: number;
-  readonly ackBatches: number;
   readonly ackedItems: number;
 }
 

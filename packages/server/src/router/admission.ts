@@ -19,10 +19,10 @@ import {
   validateEnvelope,
 } from "@sw4rm/protocol";
 import type { AgentDirectory, Logger, RouterIngress, SubmitOptions, SubmitResult } from "../contracts.js";
-import { GroupCommitter } from "./groupCommit.js";
+import type { CommitQueue } from "./commitQueue.js";
 import type { ResolvedRouterOptions } from "./options.js";
 import { duplicateReason, laneOf, reason, reasonCode } from "./reasons.js";
-import type { AdmitItem, AdmitOutcome, Lane, RouterStore } from "./store.js";
+import type { AdmitItem, Lane, RouterStore } from "./store.js";
 import { encodeEnvelope } from "./wire.js";
 
 /** An in-process recipient (a server component); it must not throw for envelopes it does not expect. */
@@ -36,6 +36,8 @@ export interface RouterSubmitOptions extends SubmitOptions {
 
 export interface AdmissionDeps {
   readonly store: RouterStore;
+  /** The router's group committer (admissions share transactions with acks). */
+  readonly commits: CommitQueue;
   readonly directory: AgentDirectory;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -64,7 +66,6 @@ const STAGE_STATE: Partial<Record<AckStage, MessageLifecycleState>> = {
 };
 
 export class Admission implements RouterIngress {
-  readonly committer: GroupCommitter<AdmitItem, AdmitOutcome>;
   readonly #d: AdmissionDeps;
   readonly #factory: EnvelopeFactory;
   readonly #local = new Map<string, LocalRecipient>();
@@ -72,7 +73,6 @@ export class Admission implements RouterIngress {
   constructor(deps: AdmissionDeps) {
     this.#d = deps;
     this.#factory = new EnvelopeFactory({ producerId: deps.options.routerId, clock: deps.clock });
-    this.committer = new GroupCommitter((items) => deps.store.admit(items, deps.clock.now()), deps.options.maxBatch);
   }
 
   /**
@@ -114,7 +114,7 @@ export class Admission implements RouterIngress {
         return { accepted: true, reason: "", code: ErrorCode.ERROR_CODE_UNSPECIFIED, recipients: [local[0]] };
       }
       const item = await this.#prepare(envelope, options);
-      const outcome = await this.committer.submit(item);
+      const outcome = await this.#d.commits.admit(item);
       if (outcome.kind === "accepted") {
         const recipients = outcome.deliveries.map((d) => d.agentId);
         this.#d.onQueued(recipients);

@@ -1,7 +1,8 @@
 /**
  * Group commit: submissions that arrive while a commit is running are batched into the next
- * transaction, and each caller's promise resolves only after its own transaction committed. One
- * fsync then covers many messages (synchronous=FULL stays affordable under load).
+ * transaction, and each caller's promise resolves only after its own transaction is durable. The
+ * commit and its durability are two steps: the next batch is committed while the previous one is
+ * still being synced, so one fsync covers many messages and the disk's latency is overlapped.
  */
 interface Pending<T, R> {
   readonly item: T;
@@ -9,17 +10,25 @@ interface Pending<T, R> {
   readonly reject: (error: unknown) => void;
 }
 
+export interface BatchCommit<R> {
+  /** One result per item, in input order. */
+  readonly results: readonly R[];
+  /** Resolves once the batch is durable at the store's configured level. */
+  readonly durable: Promise<void>;
+}
+
 export class GroupCommitter<T, R> {
-  readonly #commit: (items: T[]) => Promise<R[]>;
+  readonly #commit: (items: T[]) => Promise<BatchCommit<R>>;
   readonly #maxBatch: number;
   #queue: Pending<T, R>[] = [];
   #running = false;
+  #syncing = 0;
   #idle: (() => void)[] = [];
   /** Transactions committed and items in them (observability, tests). */
   batches = 0;
   items = 0;
 
-  constructor(commit: (items: T[]) => Promise<R[]>, maxBatch: number) {
+  constructor(commit: (items: T[]) => Promise<BatchCommit<R>>, maxBatch: number) {
     this.#commit = commit;
     this.#maxBatch = maxBatch;
   }
@@ -39,28 +48,47 @@ export class GroupCommitter<T, R> {
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#maxBatch);
+        let committed: BatchCommit<R>;
         try {
-          const results = await this.#commit(batch.map((p) => p.item));
-          this.batches++;
-          this.items += batch.length;
-          batch.forEach((p, i) => {
-            const r = results[i];
-            if (r === undefined) p.reject(new Error("group commit returned fewer results than items"));
-            else p.resolve(r);
-          });
+          committed = await this.#commit(batch.map((p) => p.item));
         } catch (error) {
           for (const p of batch) p.reject(error);
+          continue;
         }
+        this.batches++;
+        this.items += batch.length;
+        this.#syncing++;
+        committed.durable
+          .then(
+            () =>
+              batch.forEach((p, i) => {
+                const r = committed.results[i];
+                if (r === undefined) p.reject(new Error("group commit returned fewer results than items"));
+                else p.resolve(r);
+              }),
+            (error: unknown) => {
+              for (const p of batch) p.reject(error);
+            },
+          )
+          .finally(() => {
+            this.#syncing--;
+            this.#notifyIdle();
+          });
       }
     } finally {
       this.#running = false;
-      for (const fn of this.#idle.splice(0)) fn();
+      this.#notifyIdle();
     }
   }
 
-  /** Resolves once every submission made so far has been committed or failed. */
+  #notifyIdle(): void {
+    if (this.#running || this.#syncing > 0) return;
+    for (const fn of this.#idle.splice(0)) fn();
+  }
+
+  /** Resolves once every submission made so far has been answered (committed and durable, or failed). */
   idle(): Promise<void> {
-    if (!this.#running) return Promise.resolve();
+    if (!this.#running && this.#syncing === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 }

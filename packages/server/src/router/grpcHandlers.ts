@@ -3,20 +3,27 @@
 import type { Metadata } from "@grpc/grpc-js";
 import {
   DeliveryAckOutcome,
+  DeliveryAckRequest,
   ErrorCode,
   GrpcStatus,
   METADATA,
   type RouterServiceServer,
   RouterServiceService,
+  StreamRequest,
   Sw4rmError,
   validationError,
 } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
+import { storageFailure } from "../storage/storageErrors.js";
 import type { Admission } from "./admission.js";
 import type { StreamCall } from "./deliverySink.js";
 import { parseLane, reason } from "./reasons.js";
 import { serializeStreamItem } from "./streamItemWire.js";
-import { captureRawDeserialize, rawEnvelopeOf } from "./wire.js";
+import { captureRawDeserialize, rawEnvelopeOf, tolerantDeserialize, undecodableReason } from "./wire.js";
+
+const ROUTER_STORE = "the router store (router.sqlite in the data directory)";
+const SEND_REFUSED = { operation: "SendMessage refused, nothing was stored", store: ROUTER_STORE } as const;
+const ACK_FAILED = { operation: "AckDelivery not recorded (the item stays un-acked)", store: ROUTER_STORE } as const;
 
 export interface GrpcCore {
   readonly admission: Admission;
@@ -36,18 +43,35 @@ export function recipientsFrom(metadata: Metadata): string[] {
 
 /**
  * The service definition to register: RouterServiceService with a SendMessage deserializer that keeps
- * the envelope bytes exactly as received (stored and redelivered verbatim). Registering the plain
- * generated definition also works; envelopes are then re-encoded once at admission.
+ * the envelope bytes exactly as received (stored and redelivered verbatim), and deserializers that
+ * let undecodable requests reach the handlers (INVALID_ARGUMENT, see `undecodable`). Registering the
+ * plain generated definition also works; envelopes are then re-encoded once at admission.
  */
 export const routerServiceDefinition = {
   ...RouterServiceService,
   sendMessage: { ...RouterServiceService.sendMessage, requestDeserialize: captureRawDeserialize },
-  streamIncoming: { ...RouterServiceService.streamIncoming, responseSerialize: serializeStreamItem },
+  streamIncoming: {
+    ...RouterServiceService.streamIncoming,
+    responseSerialize: serializeStreamItem,
+    requestDeserialize: tolerantDeserialize(StreamRequest, "sw4rm.router.StreamRequest"),
+  },
+  ackDelivery: {
+    ...RouterServiceService.ackDelivery,
+    requestDeserialize: tolerantDeserialize(DeliveryAckRequest, "sw4rm.router.DeliveryAckRequest"),
+  },
 } as const;
+
+/** INVALID_ARGUMENT for a request whose bytes did not decode (malformed input is the caller's error). */
+function undecodable(request: object) {
+  const why = undecodableReason(request);
+  return why === undefined ? undefined : new Sw4rmError(ErrorCode.VALIDATION_ERROR, why).toServiceError();
+}
 
 export function createGrpcHandlers(core: GrpcCore): RouterServiceServer {
   return {
     sendMessage(call, callback) {
+      const bad = undecodable(call.request);
+      if (bad) return callback(bad);
       const msg = call.request.msg;
       if (!msg) {
         callback(validationError("msg", "SendMessageRequest.msg (the Envelope) is required").toServiceError());
@@ -67,12 +91,15 @@ export function createGrpcHandlers(core: GrpcCore): RouterServiceServer {
           (r) => callback(null, { accepted: r.accepted, reason: r.reason }),
           (error: unknown) => {
             core.logger.error({ err: error, message_id: msg.messageId }, "SendMessage failed");
-            callback(Sw4rmError.from(error).toServiceError());
+            // A store that cannot write (disk full, I/O error, read-only) refuses with OVERLOADED / RESOURCE_EXHAUSTED.
+            callback((storageFailure(error, SEND_REFUSED) ?? Sw4rmError.from(error)).toServiceError());
           },
         );
     },
 
     streamIncoming(call) {
+      const bad = undecodable(call.request);
+      if (bad) return void call.emit("error", bad);
       const agentId = call.request.agentId.trim();
       if (agentId === "") {
         // grpc-js ends a server stream with an error status when 'error' is emitted with a ServiceError shape.
@@ -86,6 +113,8 @@ export function createGrpcHandlers(core: GrpcCore): RouterServiceServer {
     },
 
     ackDelivery(call, callback) {
+      const undecoded = undecodable(call.request);
+      if (undecoded) return callback(undecoded);
       const { agentId, seq, messageId, outcome } = call.request;
       const bad =
         agentId.trim() === ""
@@ -105,7 +134,7 @@ export function createGrpcHandlers(core: GrpcCore): RouterServiceServer {
       }
       core.ack(agentId.trim(), seq, messageId, outcome).then(
         (recorded) => callback(null, { recorded }),
-        (error: unknown) => callback(Sw4rmError.from(error).toServiceError()),
+        (error: unknown) => callback((storageFailure(error, ACK_FAILED) ?? Sw4rmError.from(error)).toServiceError()),
       );
     },
   };

@@ -18,7 +18,7 @@ import { createRouterAdmin, type RouterAdmin } from "./admin.js";
 import { Admission, type LocalRecipient } from "./admission.js";
 import { DeliverySession } from "./deliverySession.js";
 import { type DeliverySink, streamCallSink } from "./deliverySink.js";
-import { GroupCommitter } from "./groupCommit.js";
+import { CommitQueue } from "./commitQueue.js";
 import { createGrpcHandlers, routerServiceDefinition } from "./grpcHandlers.js";
 import { Inbox } from "./inbox.js";
 import { createRouterMetrics } from "./metrics.js";
@@ -26,7 +26,7 @@ import { type RouterOptions, resolveRouterOptions } from "./options.js";
 import { reason } from "./reasons.js";
 import { createSessionHandlers, routerSessionDefinition } from "./sessionHandlers.js";
 import { SqliteRouterStore, type SqliteRouterStoreOptions } from "./sqliteRouterStore.js";
-import type { AckItem, AckResult, RouterStore } from "./store.js";
+import type { RouterStore } from "./store.js";
 
 export interface CreateRouterConfig {
   /** A ready store (caller keeps ownership), or `dataDir` for the embedded SQLite store. */
@@ -90,8 +90,10 @@ export function createRouter(config: CreateRouterConfig): Router {
       sessions.get(id)?.waker.notify();
     }
   };
+  const commits = new CommitQueue(store, () => clock.now(), options.maxBatch);
   const admission = new Admission({
     store,
+    commits,
     directory: config.directory,
     clock,
     logger,
@@ -129,16 +131,11 @@ export function createRouter(config: CreateRouterConfig): Router {
     if (sessions.get(session.agentId) === session) sessions.delete(session.agentId);
   }
 
-  const ackCommitter = new GroupCommitter<AckItem, AckResult>(
-    (items) => store.ackBatch(items, clock.now()),
-    options.maxBatch,
-  );
-
   async function ack(agentId: string, seq: bigint, messageId: string, outcome: DeliveryAckOutcome): Promise<boolean> {
     const kind = outcome === Outcome.DELIVERY_ACK_OUTCOME_PERMANENT_FAILURE ? "permanent_failure" : "delivered";
     const inbox = inboxes.get(agentId);
     const attempts = inbox?.leaseOf(seq)?.attempts;
-    const result = await ackCommitter.submit({ agentId, seq, messageId, outcome: kind, attempts });
+    const result = await commits.ack({ agentId, seq, messageId, outcome: kind, attempts });
     if (result === "recorded") {
       inbox?.settle(seq);
       sessions.get(agentId)?.waker.notify();
@@ -196,12 +193,7 @@ export function createRouter(config: CreateRouterConfig): Router {
     clock,
     logger,
     onQueued: wake,
-    stats: () => ({
-      admissionBatches: admission.committer.batches,
-      admittedItems: admission.committer.items,
-      ackBatches: ackCommitter.batches,
-      ackedItems: ackCommitter.items,
-    }),
+    stats: () => ({ commitBatches: commits.batches, admittedItems: commits.admitted, ackedItems: commits.acked }),
   });
 
   const openStream = (agentId: string, call: Parameters<typeof streamCallSink>[0]) => {
@@ -237,8 +229,7 @@ export function createRouter(config: CreateRouterConfig): Router {
       sessions.clear();
       for (const s of all) s.close(true);
       await Promise.all(all.map((s) => s.done));
-      await admission.committer.idle();
-      await ackCommitter.idle();
+      await commits.idle();
       await sweeping;
       if (ownsStore) await store.close();
     },

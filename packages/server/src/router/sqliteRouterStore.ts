@@ -8,10 +8,13 @@ import type Database from "better-sqlite3";
 import { openDatabase } from "../storage/sqlite.js";
 import { deadLetterRow, dlqList, dlqPurge, dlqRequeue } from "./sqliteDlq.js";
 import { type Prepare, statementCache } from "../storage/statements.js";
+import { WalSyncer } from "../storage/walSync.js";
 import { type DeliveryRow, type MessageRow, migrateRouterSchema, STATUS_QUEUED } from "./sqliteSchema.js";
 import type {
   AckItem,
   AckResult,
+  CommitBatch,
+  CommitResult,
   AdmitItem,
   AdmitOutcome,
   Delivery,
@@ -89,10 +92,14 @@ export class SqliteRouterStore implements RouterStore {
   readonly #depths = new Map<string, number>();
   /** Depth changes of the running transaction, applied to #depths only once it commits. */
   readonly #delta = new Map<string, number>();
+  /** FULL durability: fsync of the WAL after commits, off the main thread (see storage/walSync.ts). */
+  readonly #syncer: WalSyncer | undefined;
 
   constructor(file: string, options: SqliteRouterStoreOptions = {}) {
     this.file = file;
-    this.#db = openDatabase(file, { synchronous: options.synchronous ?? "FULL" });
+    // NORMAL at the SQLite level in both modes; FULL adds the WalSyncer's fsync before answers.
+    this.#db = openDatabase(file, { synchronous: "NORMAL" });
+    this.#syncer = (options.synchronous ?? "FULL") === "FULL" ? new WalSyncer(file) : undefined;
     try {
       migrateRouterSchema(this.#db, file);
     } catch (cause) {
@@ -104,6 +111,18 @@ export class SqliteRouterStore implements RouterStore {
 
   static inDir(dataDir: string, options?: SqliteRouterStoreOptions): SqliteRouterStore {
     return new SqliteRouterStore(join(dataDir, ROUTER_DB_FILE), options);
+  }
+
+  /** Durability of everything committed so far (see WalSyncer). */
+  #durable(): Promise<void> {
+    return this.#syncer ? this.#syncer.durable(this.#syncer.committed()) : Promise.resolve();
+  }
+
+  /** #tx, then wait until the commit is durable. */
+  async #txDurable<T>(fn: () => T): Promise<T> {
+    const out = this.#tx(fn);
+    await this.#durable();
+    return out;
   }
 
   /** Runs `fn` in one transaction and applies its depth changes after the commit. */
@@ -240,8 +259,20 @@ export class SqliteRouterStore implements RouterStore {
     return { kind: "accepted", deliveries };
   }
 
+  async commit(batch: CommitBatch, nowMs: number): Promise<{ results: CommitResult; durable: Promise<void> }> {
+    const results = this.#tx(
+      (): CommitResult => ({
+        admitted: batch.admits.map((item) => this.#admitOne(item, nowMs)),
+        acked: batch.acks.map((item) => this.#ackOne(item, nowMs)),
+      }),
+    );
+    return { results, durable: this.#durable() };
+  }
+
   async admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]> {
-    return this.#tx(() => items.map((item) => this.#admitOne(item, nowMs)));
+    const { results, durable } = await this.commit({ admits: items, acks: [] }, nowMs);
+    await durable;
+    return results.admitted;
   }
 
   async readQueued(agentId: string, lane: Lane, afterSeq: bigint, limit: number): Promise<Delivery[]> {
@@ -266,27 +297,23 @@ export class SqliteRouterStore implements RouterStore {
     return deadLetterRow(this.#prep, row, code, reason, nowMs, attempts);
   }
 
+  #ackOne(item: AckItem, nowMs: number): AckResult {
+    const row = this.#row(item.agentId, item.seq);
+    if (!row || row.message_id !== item.messageId) return "unknown";
+    if (item.outcome === "permanent_failure") {
+      this.#deadLetter(row, ErrorCode.ERROR_CODE_UNSPECIFIED, "permanent_failure: consumer rejected", nowMs, item.attempts);
+    } else {
+      this.#prep("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
+      this.#prep("UPDATE messages SET pending = pending - 1 WHERE message_id = ?").run(row.message_id);
+      this.#adjust(row.agent_id, -1);
+    }
+    return "recorded";
+  }
+
   async ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]> {
-    return this.#tx(() =>
-      items.map((item): AckResult => {
-        const row = this.#row(item.agentId, item.seq);
-        if (!row || row.message_id !== item.messageId) return "unknown";
-        if (item.outcome === "permanent_failure") {
-          this.#deadLetter(
-            row,
-            ErrorCode.ERROR_CODE_UNSPECIFIED,
-            "permanent_failure: consumer rejected",
-            nowMs,
-            item.attempts,
-          );
-        } else {
-          this.#prep("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
-          this.#prep("UPDATE messages SET pending = pending - 1 WHERE message_id = ?").run(row.message_id);
-          this.#adjust(row.agent_id, -1);
-        }
-        return "recorded";
-      }),
-    );
+    const { results, durable } = await this.commit({ admits: [], acks: items }, nowMs);
+    await durable;
+    return results.acked;
   }
 
   async deadLetter(
@@ -297,7 +324,7 @@ export class SqliteRouterStore implements RouterStore {
     nowMs: number,
     attempts?: readonly DlqAttempt[],
   ): Promise<DlqEntry | undefined> {
-    return this.#tx(() => {
+    return this.#txDurable(() => {
       const row = this.#row(agentId, seq);
       return row ? this.#deadLetter(row, code, reason, nowMs, attempts) : undefined;
     });
@@ -309,7 +336,7 @@ export class SqliteRouterStore implements RouterStore {
     reason: string,
     skip?: (agentId: string, seq: bigint) => boolean,
   ): Promise<DlqEntry[]> {
-    return this.#tx(() => {
+    return this.#txDurable(() => {
       const rows = this.#prep(
         `${JOINED} WHERE d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT 1000`,
       ).all(nowMs) as DeliveryRow[];
@@ -351,7 +378,7 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async dlqRequeue(ids: readonly number[], nowMs: number): Promise<QueuedDelivery[]> {
-    return this.#tx(() => {
+    return this.#txDurable(() => {
       const queued = dlqRequeue(this.#prep, ids, nowMs, this.#nextSeq);
       for (const q of queued) this.#adjust(q.agentId, 1);
       return queued;
@@ -359,7 +386,7 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async dlqPurge(filter: DlqFilter): Promise<number> {
-    return this.#tx(() => dlqPurge(this.#prep, filter));
+    return this.#txDurable(() => dlqPurge(this.#prep, filter));
   }
 
   async prune(nowMs: number, windowMs: number): Promise<number> {
@@ -375,6 +402,7 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async close(): Promise<void> {
+    await this.#syncer?.close();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -138,14 +138,32 @@ export type AckResult = "recorded" | "unknown";
  * configured durability); reads never write. Leases are not stored: after a restart every copy that
  * was in flight is queued again with its seq, which is exactly the redelivery the protocol requires.
  */
+export interface CommitBatch {
+  readonly admits: readonly AdmitItem[];
+  readonly acks: readonly AckItem[];
+}
+
+export interface CommitResult {
+  /** One outcome per admit, in input order. */
+  readonly admitted: AdmitOutcome[];
+  /** One result per ack, in input order. */
+  readonly acked: AckResult[];
+}
+
 export interface RouterStore {
-  /** Commits a batch of admissions in ONE transaction; outcomes are in input order. */
+  /**
+   * Commits admissions and acks in ONE transaction (admits first, so a batch can ack nothing it admits)
+   * and resolves once they are visible. `durable` resolves once they are durable at the configured level
+   * (for SQLite's default: the WAL is fsynced); nothing may be reported to a client before that.
+   */
+  commit(batch: CommitBatch, nowMs: number): Promise<{ readonly results: CommitResult; readonly durable: Promise<void> }>;
+  /** commit() of admissions only, resolved once durable; outcomes are in input order. */
   admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]>;
   /** Up to `limit` copies of `lane` queued for the agent with seq > afterSeq, in seq order. */
   readQueued(agentId: string, lane: Lane, afterSeq: bigint, limit: number): Promise<Delivery[]>;
   /**
-   * Commits a batch of delivery acks in ONE transaction (results in input order): DELIVERED removes the
-   * copy, PERMANENT_FAILURE dead-letters it. A copy that does not exist (already acked, another
+   * commit() of delivery acks only, resolved once durable (results in input order): DELIVERED removes
+   * the copy, PERMANENT_FAILURE dead-letters it. A copy that does not exist (already acked, another
    * agent's, a different message_id) → "unknown".
    */
   ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]>;
