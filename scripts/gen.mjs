@@ -38,7 +38,18 @@ const TS_PROTO_OPTS = [
   "outputSchema=true",
 ].join(",");
 
+function requireProtoc() {
+  try {
+    execFileSync("protoc", ["--version"], { stdio: "ignore" });
+  } catch {
+    console.error("protoc not found: install it with `apt-get install protobuf-compiler libprotobuf-dev`");
+    process.exit(1);
+  }
+}
+
 function generate(outDir) {
+  // Checked before the output folder is emptied, so a missing protoc never deletes checked-in code.
+  requireProtoc();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   // Canonical files at the top level; this implementation's extensions under proto/ext/ (generated

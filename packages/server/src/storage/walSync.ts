@@ -19,6 +19,8 @@ export class WalSyncer {
   #running = false;
   readonly #waiters: { gen: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   #closed = false;
+  /** fdatasync calls made (observability, tests). */
+  syncs = 0;
 
   constructor(databaseFile: string) {
     this.#walFile = `${databaseFile}-wal`;
@@ -32,6 +34,7 @@ export class WalSyncer {
   /** Resolves once a sync that started after commit `gen` has completed. */
   durable(gen: number): Promise<void> {
     if (gen <= this.#synced) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new Error("store closed before the commit was synced"));
     return new Promise((resolve, reject) => {
       this.#waiters.push({ gen, resolve, reject });
       if (!this.#running) void this.#loop();
@@ -46,6 +49,7 @@ export class WalSyncer {
         try {
           this.#handle ??= open(this.#walFile, "r");
           await (await this.#handle).datasync();
+          this.syncs++;
         } catch (error) {
           // Nothing may be reported durable that was not synced: fail the waiters covered by this round.
           this.#settle(target, error);
