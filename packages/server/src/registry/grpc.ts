@@ -2,12 +2,19 @@
 import type { RegistryServiceServer } from "@sw4rm/protocol";
 import { Sw4rmError } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
+import { storageFailure } from "../storage/storageErrors.js";
 import type { Registry } from "./registry.js";
 
-/** Unexpected failures (e.g. storage) become gRPC errors carrying the exact ErrorCode. */
+const STORE = "the registry store (registry.db in the data directory)";
+
+/**
+ * Unexpected failures become gRPC errors carrying the exact ErrorCode; a store that cannot write (disk
+ * full, I/O error, read-only) answers OVERLOADED / RESOURCE_EXHAUSTED saying what to do.
+ */
 function fault(logger: Logger, method: string, err: unknown) {
   logger.error({ err, method }, "registry call failed");
-  return Sw4rmError.from(err).toServiceError();
+  const storage = storageFailure(err, { operation: `${method} failed, nothing was stored`, store: STORE });
+  return (storage ?? Sw4rmError.from(err)).toServiceError();
 }
 
 export function createRegistryGrpc(registry: Registry, logger: Logger): RegistryServiceServer {

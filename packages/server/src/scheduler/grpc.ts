@@ -1,12 +1,19 @@
 /** gRPC adapter: SchedulerService calls onto the Scheduler (doc §2.4). */
 import { type Duration, isoFromMs, type SchedulerServiceServer, Sw4rmError } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
+import { storageFailure } from "../storage/storageErrors.js";
 import type { Scheduler } from "./engine.js";
 
-/** Unexpected failures (e.g. storage) become gRPC errors carrying the exact ErrorCode. */
+const STORE = "the scheduler store (scheduler.db in the data directory)";
+
+/**
+ * Unexpected failures become gRPC errors carrying the exact ErrorCode; a store that cannot write (disk
+ * full, I/O error, read-only) answers OVERLOADED / RESOURCE_EXHAUSTED saying what to do.
+ */
 function fault(logger: Logger, method: string, err: unknown) {
   logger.error({ err, method }, "scheduler call failed");
-  return Sw4rmError.from(err).toServiceError();
+  const storage = storageFailure(err, { operation: `${method} failed, nothing was stored`, store: STORE });
+  return (storage ?? Sw4rmError.from(err)).toServiceError();
 }
 
 /** Duration → ms; undefined when absent or zero, so the configured default applies. */
