@@ -1,13 +1,17 @@
 /** Public API of @sw4rm/server: start the stack in-process, or use its components. */
 
 export type { AdminServer } from "./admin/server.js";
+export * from "./auth/index.js";
 export type { RouterIntrospection } from "./admin/sources.js";
 export type {
   AgentChange,
   AgentDirectory,
   AgentRecord,
+  CallerInfo,
+  CallGuard,
   Closeable,
   Logger,
+  Principal,
   RouterIngress,
   ServiceContext,
   SubmitOptions,

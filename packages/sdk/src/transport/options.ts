@@ -27,6 +27,11 @@ export interface ClientOptions_ {
   readonly credentials?: ChannelCredentials;
   /** Metadata sent with every call (e.g. auth tokens). */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Bearer credential (a token-file token or a JWT) sent as `authorization: Bearer <token>` on every
+   * call, for servers that authenticate callers. Default: the SW4RM_TOKEN environment variable.
+   */
+  readonly token?: string;
   /** Added in front of the default user-agent. */
   readonly userAgent?: string;
   /** Time source for backoff sleeps (tests inject a ManualClock). */
@@ -56,6 +61,18 @@ export interface ResolvedClientConfig {
   readonly deadlineMs: number;
   readonly retry: RetryPolicy;
   readonly channelOptions: Partial<ClientOptions>;
+  /** Client-wide metadata: `metadata` plus the bearer `authorization` entry when a token is set. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** Metadata key of bearer credentials (RFC 6750 over gRPC metadata). */
+export const AUTHORIZATION_METADATA = "authorization";
+
+/** `metadata` plus `authorization: Bearer <token>` (option `token`, else SW4RM_TOKEN). */
+export function clientMetadata(options: ClientOptions_): Readonly<Record<string, string>> {
+  const env = options.env ?? process.env;
+  const token = options.token?.trim() || env.SW4RM_TOKEN?.trim();
+  return token ? { ...options.metadata, [AUTHORIZATION_METADATA]: `Bearer ${token}` } : { ...options.metadata };
 }
 
 function pem(value: Uint8Array | string | undefined): Buffer | null {
@@ -77,6 +94,7 @@ export function resolveClientConfig(service: ServiceName, options: ClientOptions
     credentials: options.credentials ?? buildCredentials(options.tls, address.tls),
     deadlineMs: options.deadlineMs ?? DEFAULTS.rpcDeadlineMs,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    metadata: clientMetadata(options),
     channelOptions: {
       "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
       "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,

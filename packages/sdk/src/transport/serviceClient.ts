@@ -55,12 +55,10 @@ export abstract class ServiceClient<C extends Client> {
   readonly target: string;
   protected readonly grpc: C;
   readonly #config: ResolvedClientConfig;
-  readonly #options: Sw4rmClientOptions;
   readonly #clock: Clock | undefined;
 
   protected constructor(service: ServiceName, ctor: GrpcCtor<C>, options: Sw4rmClientOptions = {}) {
     this.service = service;
-    this.#options = options;
     this.#config = resolveClientConfig(service, options);
     this.#clock = options.clock;
     this.target = this.#config.target;
@@ -105,8 +103,14 @@ export abstract class ServiceClient<C extends Client> {
       });
   }
 
+  /** Call metadata: client-wide entries (incl. the bearer token), per-call entries, correlation id. */
   protected metadataFor(options: CallOptions, extra?: Readonly<Record<string, string>>): Metadata {
-    return buildMetadata(this.#options.metadata, { ...options.metadata, ...extra }, options.correlationId);
+    return buildMetadata(this.#config.metadata, { ...options.metadata, ...extra }, options.correlationId);
+  }
+
+  /** The channel credentials this client uses (TLS/mTLS or insecure), for extra channels to the same server. */
+  protected get credentials(): ChannelCredentials {
+    return this.#config.credentials;
   }
 
   /** Resolves when the channel is connected, or rejects after `timeoutMs`. */

@@ -1,6 +1,7 @@
 /** The HTTP admin/introspection server (node:http): JSON routes plus Prometheus /metrics. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AdminAuthorizer } from "../auth/adminAccess.js";
 import type { Logger } from "../contracts.js";
 import type { BindAddress } from "../process/address.js";
 import { formatAddress } from "../process/address.js";
@@ -42,11 +43,17 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 
 export async function startAdminServer(
   address: BindAddress,
-  deps: { readonly components: Readonly<Components>; readonly logger: Logger },
+  deps: {
+    readonly components: Readonly<Components>;
+    readonly logger: Logger;
+    /** Checks each request's credential before routing (auth on); absent = open, as without auth. */
+    readonly authorize?: AdminAuthorizer;
+  },
 ): Promise<AdminServer> {
   const metrics = createMetrics(deps.components);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://admin");
+    await deps.authorize?.(req, res, url.pathname);
     if (req.method === "GET" && url.pathname === "/metrics") {
       const text = await metrics.registry.metrics();
       res.writeHead(200, { "content-type": metrics.registry.contentType });

@@ -1,13 +1,15 @@
 /** CLI commands over the admin HTTP API: agents, queues, tasks, message, dlq list|requeue|export|purge. */
 import { type Command, Option } from "commander";
 import type { AgentView, QueueView } from "../admin/views.js";
-import { adminBaseUrl, adminFetch, adminJson, DEFAULT_ADMIN_URL } from "./client.js";
+import { type AdminEndpoint, adminBaseUrl, adminFetch, adminJson, adminToken, DEFAULT_ADMIN_URL } from "./client.js";
 import type { CliIo } from "./io.js";
 import { cell, formatRecord, formatTable } from "./table.js";
 
 interface CommonFlags {
   readonly admin?: string;
   readonly json?: boolean;
+  readonly token?: string;
+  readonly tokenFile?: string;
 }
 
 interface DlqFlags extends CommonFlags {
@@ -22,6 +24,8 @@ type Obj = Readonly<Record<string, unknown>>;
 function common(cmd: Command): Command {
   return cmd
     .addOption(new Option("--admin <url>", `admin API base URL (env: SW4RM_ADMIN_ADDR; default ${DEFAULT_ADMIN_URL})`))
+    .option("--token <token>", "admin bearer credential when the server authenticates callers (env: SW4RM_TOKEN)")
+    .option("--token-file <file>", "read the admin bearer credential from this file (env: SW4RM_TOKEN_FILE)")
     .option("--json", "print the raw JSON response");
 }
 
@@ -53,7 +57,10 @@ interface TaskRow {
 }
 
 export function registerAdminCommands(program: Command, io: CliIo): void {
-  const base = (flags: CommonFlags) => adminBaseUrl(flags.admin, io.env);
+  const base = (flags: CommonFlags): AdminEndpoint => {
+    const token = adminToken(flags, io.env);
+    return { url: adminBaseUrl(flags.admin, io.env), ...(token !== undefined ? { token } : {}) };
+  };
   const print = (flags: CommonFlags, body: unknown, human: () => string) =>
     io.out(flags.json ? JSON.stringify(body, null, 2) : human());
 

@@ -2,6 +2,8 @@
  * `sw4rm doctor`: resolves every service address the way the SDK does (argument > SW4RM_*_ADDR >
  * default port), checks grpc.health.v1 on each, prints a table and says what to fix.
  */
+import { readFileSync } from "node:fs";
+import { credentials } from "@grpc/grpc-js";
 import { resolveServiceAddress, SERVICE_ENDPOINTS, SERVICE_NAMES, type ServiceName } from "@sw4rm/protocol";
 import type { Command } from "commander";
 import { checkServiceHealth, type HealthVerdict } from "./healthCheck.js";
@@ -50,7 +52,8 @@ function fixFor(service: ServiceName, verdict: HealthVerdict, address: string): 
       return "";
     case "UNREACHABLE":
       return SERVED_BY_UP.includes(service)
-        ? `nothing answers at ${address}: start it (\`sw4rm up\`) or point ${env} at the right host:port`
+        ? `nothing answers at ${address}: start it (\`sw4rm up\`) or point ${env} at the right host:port ` +
+            "(a TLS server needs --tls-ca, and --tls-cert/--tls-key for mTLS)"
         : `nothing answers at ${address}; \`sw4rm up\` does not serve this service yet: point ${env} at a server that does`;
     case "NOT_HOSTED":
       return `the server at ${address} does not host ${GRPC_SERVICE_NAMES[service]}: set ${env} to where it runs`;
@@ -61,12 +64,26 @@ function fixFor(service: ServiceName, verdict: HealthVerdict, address: string): 
   }
 }
 
-export async function runDoctor(env: Readonly<Record<string, string | undefined>>, timeoutMs: number) {
+/** TLS for the health checks: a CA file (server-authenticated TLS), plus a client certificate/key for mTLS. */
+export interface DoctorTls {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+function channelCredentials(tls: DoctorTls | undefined, impliedTls: boolean) {
+  if (!tls?.ca && !tls?.cert && !impliedTls) return credentials.createInsecure();
+  const read = (file: string | undefined) => (file ? readFileSync(file) : null);
+  return credentials.createSsl(read(tls?.ca), read(tls?.key), read(tls?.cert));
+}
+
+export async function runDoctor(env: Readonly<Record<string, string | undefined>>, timeoutMs: number, tls?: DoctorTls) {
   return Promise.all(
     SERVICE_NAMES.map(async (service): Promise<DoctorRow> => {
       const resolved = resolveServiceAddress(service, undefined, env);
       const grpcService = GRPC_SERVICE_NAMES[service];
-      const health = await checkServiceHealth(resolved.target, grpcService, timeoutMs);
+      const creds = channelCredentials(tls, resolved.tls);
+      const health = await checkServiceHealth(resolved.target, grpcService, timeoutMs, creds);
       return {
         service,
         grpcService,
@@ -86,11 +103,16 @@ export function registerDoctor(program: Command, io: CliIo): void {
     .description("check every SW4RM service address (SW4RM_*_ADDR or default port) with grpc.health.v1")
     .option("--timeout-ms <ms>", "per-service health check deadline", "2000")
     .option("--json", "print the results as JSON")
-    .action(async (flags: { timeoutMs: string; json?: boolean }) => {
+    .option("--tls-ca <file>", "check over TLS, trusting this PEM CA bundle (env: SW4RM_TLS_CA_FILE)")
+    .option("--tls-cert <file>", "client certificate for servers that require one (mTLS)")
+    .option("--tls-key <file>", "private key of --tls-cert")
+    .action(async (flags: { timeoutMs: string; json?: boolean; tlsCa?: string; tlsCert?: string; tlsKey?: string }) => {
       const timeoutMs = Number(flags.timeoutMs);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
         throw new Error(`--timeout-ms must be a positive number, got "${flags.timeoutMs}"`);
-      const rows = await runDoctor(io.env, timeoutMs);
+      const ca = flags.tlsCa ?? (io.env.SW4RM_TLS_CA_FILE?.trim() || undefined);
+      const tls = { ca, cert: flags.tlsCert, key: flags.tlsKey };
+      const rows = await runDoctor(io.env, timeoutMs, tls);
       const broken = rows.filter((r) => ESSENTIAL.includes(r.service) && r.verdict !== "SERVING");
       if (flags.json) io.out(JSON.stringify({ ok: broken.length === 0, services: rows }, null, 2));
       else {

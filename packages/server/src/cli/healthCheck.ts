@@ -1,5 +1,12 @@
 /** A one-shot grpc.health.v1 Check with a deadline, classified for humans. */
-import { credentials, makeClientConstructor, type ServiceDefinition, type ServiceError, status } from "@grpc/grpc-js";
+import {
+  type ChannelCredentials,
+  credentials,
+  makeClientConstructor,
+  type ServiceDefinition,
+  type ServiceError,
+  status,
+} from "@grpc/grpc-js";
 import { service as healthService } from "grpc-health-check";
 
 interface HealthClient {
@@ -20,8 +27,13 @@ export interface HealthResult {
 
 const HealthCtor = makeClientConstructor(healthService as unknown as ServiceDefinition, "grpc.health.v1.Health");
 
-export async function checkServiceHealth(target: string, service: string, timeoutMs: number): Promise<HealthResult> {
-  const client = new HealthCtor(target, credentials.createInsecure()) as unknown as HealthClient;
+export async function checkServiceHealth(
+  target: string,
+  service: string,
+  timeoutMs: number,
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
+): Promise<HealthResult> {
+  const client = new HealthCtor(target, channelCredentials) as unknown as HealthClient;
   try {
     return await new Promise<HealthResult>((resolve) => {
       client.check({ service }, { deadline: Date.now() + timeoutMs }, (err, res) => {

@@ -3,6 +3,17 @@
  * JS/Python SDKs layer defaults < file < env the same way, doc §3.2, and flags win over all).
  */
 import { ADMIN_HTTP_PORT, SERVICE_ENDPOINTS } from "@sw4rm/protocol";
+import { authFromEnv } from "../auth/env.js";
+import {
+  type AuthInput,
+  type AuthSettings,
+  DEFAULT_AUTH_SETTINGS,
+  DEFAULT_TLS_SETTINGS,
+  mergeAuth,
+  mergeTls,
+  type TlsInput,
+  type TlsSettings,
+} from "../auth/settings.js";
 import { DEFAULT_BIND_HOST } from "./address.js";
 
 /** Services `sw4rm up` can serve today; each is a ServiceModule (see modules.ts). */
@@ -39,6 +50,10 @@ export interface ServerConfig {
   readonly log: { readonly level: LogLevel; readonly file?: string };
   /** How long shutdown waits for in-flight calls before cancelling them. */
   readonly shutdownGraceMs: number;
+  /** Caller authentication (token file, JWT) and the --insecure opt-out; all off by default (auth/). */
+  readonly auth: AuthSettings;
+  /** gRPC transport security (TLS, mTLS client certificates); off by default. */
+  readonly tls: TlsSettings;
 }
 
 /** One configuration layer: the config-file format, also what env vars and flags produce. */
@@ -51,6 +66,8 @@ export interface ServerConfigInput {
   readonly admin?: { readonly addr?: string; readonly enabled?: boolean };
   readonly log?: { readonly level?: LogLevel; readonly file?: string };
   readonly shutdownGraceMs?: number;
+  readonly auth?: AuthInput;
+  readonly tls?: TlsInput;
 }
 
 export const DEFAULT_DATA_DIR = ".sw4rm";
@@ -70,6 +87,8 @@ export function defaultConfig(): ServerConfig {
     scheduler: {},
     log: { level: "info" },
     shutdownGraceMs: 5_000,
+    auth: DEFAULT_AUTH_SETTINGS,
+    tls: DEFAULT_TLS_SETTINGS,
   };
 }
 
@@ -96,12 +115,17 @@ export function resolveConfig(...layers: readonly (ServerConfigInput | undefined
       scheduler: { ...c.scheduler, ...l.scheduler?.options },
       log: { level: l.log?.level ?? c.log.level, file: l.log?.file ?? c.log.file },
       shutdownGraceMs: l.shutdownGraceMs ?? c.shutdownGraceMs,
+      auth: mergeAuth(c.auth, l.auth),
+      tls: mergeTls(c.tls, l.tls),
     };
   }
   return c;
 }
 
-/** Environment layer: SW4RM_ROUTER_ADDR, SW4RM_REGISTRY_ADDR, SW4RM_SCHEDULER_ADDR, SW4RM_ADMIN_ADDR, SW4RM_DATA_DIR, SW4RM_LOG_LEVEL. */
+/**
+ * Environment layer: SW4RM_ROUTER_ADDR, SW4RM_REGISTRY_ADDR, SW4RM_SCHEDULER_ADDR, SW4RM_ADMIN_ADDR,
+ * SW4RM_DATA_DIR, SW4RM_LOG_LEVEL, and the auth/TLS variables of auth/env.ts (AUTH_ENV).
+ */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ServerConfigInput {
   const get = (name: string) => {
     const v = env[name]?.trim();
@@ -117,5 +141,6 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     scheduler: { addr: get(SERVICE_ENDPOINTS.scheduler.env[0] ?? "SW4RM_SCHEDULER_ADDR") },
     admin: { addr: get("SW4RM_ADMIN_ADDR") },
     log: { level: LOG_LEVELS.find((l) => l === mapped) },
+    ...authFromEnv(env),
   };
 }

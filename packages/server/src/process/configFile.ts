@@ -68,6 +68,9 @@ export function parseConfig(text: string, file: string): ServerConfigInput {
   const admin = r.section("admin");
   const log = r.section("log");
   const routerOptions = router?.section("options");
+  const auth = r.section("auth");
+  const jwt = auth?.section("jwt");
+  const tls = r.section("tls");
   return {
     dataDir: r.string("dataDir"),
     host: r.string("host"),
@@ -84,6 +87,23 @@ export function parseConfig(text: string, file: string): ServerConfigInput {
     },
     admin: admin && { addr: admin.string("addr"), enabled: admin.boolean("enabled") },
     log: log && { level: log.level("level"), file: log.string("file") },
+    auth: auth && {
+      tokensFile: auth.string("tokensFile"),
+      jwt: jwt && {
+        secretFile: jwt.string("secretFile"),
+        publicKeyFile: jwt.string("publicKeyFile"),
+        issuer: jwt.string("issuer"),
+        audience: jwt.string("audience"),
+      },
+      insecure: auth.boolean("insecure"),
+    },
+    tls: tls && {
+      enabled: tls.boolean("enabled"),
+      certFile: tls.string("certFile"),
+      keyFile: tls.string("keyFile"),
+      caFile: tls.string("caFile"),
+      requireClientCert: tls.boolean("requireClientCert"),
+    },
   };
 }
 

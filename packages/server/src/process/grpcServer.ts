@@ -18,7 +18,11 @@ export interface BoundGrpcServer {
   readonly address: BindAddress;
 }
 
-export async function bindGrpcServer(address: BindAddress, bindings: readonly GrpcBinding[]): Promise<BoundGrpcServer> {
+export async function bindGrpcServer(
+  address: BindAddress,
+  bindings: readonly GrpcBinding[],
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
+): Promise<BoundGrpcServer> {
   const server = new Server({
     "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,
@@ -29,7 +33,7 @@ export async function bindGrpcServer(address: BindAddress, bindings: readonly Gr
     bindings.map((b) => b.healthName),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(formatAddress(address), ServerCredentials.createInsecure(), (err, bound) => {
+    server.bindAsync(formatAddress(address), credentials, (err, bound) => {
       if (err) reject(new Error(`cannot bind gRPC ${formatAddress(address)}: ${err.message}`, { cause: err }));
       else resolve(bound);
     });

@@ -6,6 +6,9 @@ import { mkdirSync } from "node:fs";
 import { type Clock, systemClock } from "@sw4rm/protocol";
 import { Registry as MetricsRegistry } from "prom-client";
 import { type AdminServer, startAdminServer } from "../admin/server.js";
+import { checkExposure } from "../auth/bindPolicy.js";
+import { guardService } from "../auth/guardService.js";
+import { createServerAuth } from "../auth/serverAuth.js";
 import type { Logger } from "../contracts.js";
 import { type BindAddress, formatAddress, parseBindAddress } from "./address.js";
 import {
@@ -77,6 +80,29 @@ function groupByAddress(config: ServerConfig, bindings: readonly ServiceBinding[
   return [...groups.values()];
 }
 
+/** Refuses unauthenticated binds reachable from other hosts unless --insecure (auth/bindPolicy.ts). */
+function exposureCheck(
+  config: ServerConfig,
+  groups: readonly { address: BindAddress; bindings: readonly ServiceBinding[] }[],
+  authenticated: boolean,
+  logger: Logger,
+): void {
+  const binds = groups.map((g) => ({
+    label: `${g.bindings.map((b) => b.service).join("+")} ${formatAddress(g.address)}`,
+    host: g.address.host,
+  }));
+  if (config.adminAddr !== null) {
+    const admin = parseBindAddress(config.adminAddr, config.host);
+    binds.push({ label: `admin HTTP ${formatAddress(admin)}`, host: admin.host });
+  }
+  const exposed = checkExposure(binds, authenticated, config.auth.insecure);
+  if (exposed.length > 0 && !authenticated)
+    logger.warn(
+      { binds: exposed.map((b) => b.label) },
+      "--insecure: callers reachable from other hosts are not authenticated",
+    );
+}
+
 export async function startServer(
   input: ServerConfig | ServerConfigInput = {},
   options: StartOptions = {},
@@ -85,7 +111,9 @@ export async function startServer(
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log);
   mkdirSync(config.dataDir, { recursive: true });
-  const components: Components = { metrics: new MetricsRegistry() };
+  // Credentials are checked before anything starts; the guard is in place before modules start.
+  const auth = createServerAuth(config, { clock, logger });
+  const components: Components = { metrics: new MetricsRegistry(), ...(auth.guard ? { guard: auth.guard } : {}) };
   const started: StartedModule[] = [];
   const servers: BoundGrpcServer[] = [];
   let admin: AdminServer | undefined;
@@ -100,11 +128,16 @@ export async function startServer(
       started.push(await module.start(ctx));
     }
     const addresses: Partial<Record<ServedService, string>> = {};
-    for (const group of groupByAddress(
-      config,
-      started.flatMap((m) => m.bindings),
-    )) {
-      const bound = await bindGrpcServer(group.address, group.bindings);
+    const guard = auth.guard;
+    const bindings = started
+      .flatMap((m) => m.bindings)
+      .map((b) =>
+        guard ? { ...b, implementation: guardService(b.definition, b.implementation, guard, { logger }) } : b,
+      );
+    const groups = groupByAddress(config, bindings);
+    exposureCheck(config, groups, auth.guard !== undefined, logger);
+    for (const group of groups) {
+      const bound = await bindGrpcServer(group.address, group.bindings, auth.credentials);
       servers.push(bound);
       for (const b of group.bindings) addresses[b.service] = formatAddress(bound.address);
     }
@@ -113,6 +146,7 @@ export async function startServer(
       admin = await startAdminServer(parseBindAddress(config.adminAddr, config.host), {
         components,
         logger: logger.child({ component: "admin" }),
+        ...(auth.admin ? { authorize: auth.admin } : {}),
       });
     }
     const adminUrl = admin?.url;
