@@ -1,0 +1,89 @@
+/**
+ * Scenario 6a, scale by connected agents: with 1, 10, 100, 1000 agents each holding a StreamIncoming
+ * stream (100 streams per channel), (a) closed-loop throughput and latency with messages spread
+ * round robin, and (b) every agent receiving 10 msg/s (offered = 10 x agents), where the target is
+ * "no growing lag": delivered >= 95% of offered and send-to-handler p50 of messages sent in the last
+ * third of the window at most 50 ms above the first third's.
+ */
+import { agentIds, registerAgents } from "../lib/agents.js";
+import { attempt } from "../lib/measure.js";
+import { withServer } from "../lib/router/benchServer.js";
+import { trafficReadings } from "../lib/router/readings.js";
+import { runTraffic } from "../lib/router/traffic.js";
+import type { BenchContext, Measurement, Scenario } from "../lib/types.js";
+
+export const PER_AGENT_RATE = 10;
+/** Allowed rise of p50 latency from the first to the last third of the paced window. */
+export const LAG_GROWTH_MAX_MS = 50;
+export const DELIVERED_MIN_FRACTION = 0.95;
+
+async function forAgents(ctx: BenchContext, n: number): Promise<Measurement[]> {
+  return withServer(ctx, `agents-${n}`, async (server) => {
+    const recipients = agentIds("agent", n);
+    await registerAgents(server.registryAddr, recipients);
+    const base = {
+      routerAddr: server.routerAddr,
+      recipients,
+      payloadBytes: ctx.payloadBytes,
+      warmupMs: ctx.sizes.warmupMs,
+      durationMs: ctx.sizes.durationMs,
+      serverPid: server.pid,
+    };
+    const label = `agents=${n}`;
+    const closed = await runTraffic({ ...base, mode: { kind: "closed", concurrency: ctx.concurrency } });
+    const out: Measurement[] = trafficReadings(closed, {
+      label: `${label} closed loop`,
+      params: { payloadBytes: ctx.payloadBytes, concurrency: ctx.concurrency, agents: n },
+    });
+    const offered = n * PER_AGENT_RATE;
+    // A router that cannot keep up has a backlog that would take minutes to drain: give up after 5 s.
+    const paced = await runTraffic({ ...base, mode: { kind: "paced", ratePerSec: offered }, drainMs: 5_000 });
+    const lag = paced.stats.latency.summary();
+    const params = {
+      payloadBytes: ctx.payloadBytes,
+      agents: n,
+      perAgentPerSec: PER_AGENT_RATE,
+      offeredPerSec: offered,
+      windowMs: Math.round(paced.stats.acked.windowMs),
+      latencySamples: lag.count,
+      senderBehindMax: paced.behind,
+      serverCpuPct: Math.round(paced.window.cpu.serverPct),
+      clientCpuPct: Math.round(paced.window.cpu.clientPct),
+      firstThirdP50Ms: Math.round(lag.firstThirdP50 * 10) / 10,
+      lastThirdP50Ms: Math.round(lag.lastThirdP50 * 10) / 10,
+    };
+    const growth = lag.lastThirdP50 - lag.firstThirdP50;
+    out.push(
+      {
+        metric: `${label} @${PER_AGENT_RATE}/s each: delivered / offered`,
+        value: paced.stats.acked.rate / offered,
+        unit: "x",
+        params,
+        target: { op: ">=", value: DELIVERED_MIN_FRACTION, label: "keeps up" },
+      },
+      { metric: `${label} @${PER_AGENT_RATE}/s each: latency p50`, value: lag.p50, unit: "ms", params },
+      { metric: `${label} @${PER_AGENT_RATE}/s each: latency p99`, value: lag.p99, unit: "ms", params },
+      {
+        metric: `${label} @${PER_AGENT_RATE}/s each: lag growth (p50 last - first third)`,
+        value: growth,
+        unit: "ms",
+        params,
+        target: { op: "<=", value: LAG_GROWTH_MAX_MS, label: "no growing lag" },
+      },
+    );
+    return out;
+  });
+}
+
+export const scaleAgents: Scenario = {
+  name: "scale-agents",
+  title: "6a. Scale: throughput and latency with 1 .. 1000 connected agents",
+  async run(ctx) {
+    const out: Measurement[] = [];
+    for (const n of ctx.sizes.agentCounts) {
+      ctx.log(`  ${n} agents`);
+      out.push(...(await attempt(`agents=${n}`, { agents: n }, () => forAgents(ctx, n))));
+    }
+    return out;
+  },
+};
