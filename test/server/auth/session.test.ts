@@ -81,4 +81,23 @@ describe("router session (an extension service) under auth", () => {
       client.close();
     }
   });
+
+  it("answers PERMISSION_DENIED per send for an envelope whose producer is not the session's caller", async () => {
+    const client = router(tok.alice);
+    try {
+      const session = client.openSession({ agentId: "alice" });
+      await session.ready();
+      const before = await server.components.routerAdmin?.queueDepths();
+      const spoofed = new EnvelopeFactory({ producerId: "bob", clock: systemClock }).json(MessageType.DATA, { n: 3 });
+      const result = await session.send(spoofed, { to: "alice" });
+      expect(result.accepted).toBe(false);
+      expect(result.reason).toMatch(/^permission_denied: .*alice.*bob/i);
+      expect(await server.components.routerAdmin?.queueDepths()).toEqual(before);
+      const own = new EnvelopeFactory({ producerId: "alice", clock: systemClock }).json(MessageType.DATA, { n: 4 });
+      expect(await session.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "" });
+      session.close();
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -70,13 +70,22 @@ export class SessionCall {
         if (!frame.open) throw validationError("frame", "the first ClientFrame must be `open` (agent_id, receive)");
         this.#open(frame.open);
       } else if (frame.open) throw validationError("open", "sent twice; a session is opened once");
-      else if (frame.send) this.#send(frame.send.sends);
+      else if (this.#reauthenticate() && frame.send) this.#send(frame.send.sends);
       else if (frame.ack) this.#ack(frame.ack.acks);
       else if (frame.credit) this.#grant(frame.credit.grant);
       else throw validationError("frame", "empty ClientFrame (set one of open, send, ack, credit)");
     } catch (error) {
       this.#fail(Sw4rmError.from(error));
     }
+  }
+
+  /**
+   * Re-reads the caller's credential on every frame, so a JWT that expires or a token revoked while
+   * the session is open stops it (principal() throws UNAUTHENTICATED) instead of living on.
+   */
+  #reauthenticate(): true {
+    if (this.#core.guard?.enabled) this.#principal = this.#core.guard.principal(this.#call);
+    return true;
   }
 
   #checkBatch(n: number, what: string): void {
