@@ -10,11 +10,16 @@ import {
   validationError,
 } from "@sw4rm/protocol";
 import type { Principal } from "../contracts.js";
+import { storageFailure } from "../storage/storageErrors.js";
 import type { DeliverySession } from "./deliverySession.js";
 import type { DeliverySink } from "./deliverySink.js";
 import { reason } from "./reasons.js";
 import type { SessionCore, SessionDuplex } from "./sessionHandlers.js";
 import type { Lane } from "./store.js";
+
+const STORE = "the router store (router.sqlite in the data directory)";
+const SEND_REFUSED = { operation: "send refused, nothing was stored", store: STORE } as const;
+const ACK_FAILED = { operation: "ack not recorded (the item stays un-acked)", store: STORE } as const;
 
 /** Sends admitted concurrently per session before the server stops reading (transport backpressure). */
 const MAX_PENDING_SENDS = 4096;
@@ -184,7 +189,8 @@ export class SessionCall {
       const r = await this.#core.admission.submit(envelope, { to: send.to, lane, rawEnvelope: send.envelope });
       return { ref: send.ref, accepted: r.accepted, reason: r.reason, errorCode: r.accepted ? 0 : r.code };
     } catch (error) {
-      const e = Sw4rmError.from(error);
+      // Disk full / unwritable store: OVERLOADED with what to do, as on SendMessage.
+      const e = storageFailure(error, SEND_REFUSED) ?? Sw4rmError.from(error);
       if (e.code === ErrorCode.INTERNAL_ERROR)
         this.#core.logger.error({ err: error, message_id: envelope.messageId }, "session send failed");
       return refuse(e.code, e.message);
@@ -206,7 +212,9 @@ export class SessionCall {
         continue;
       }
       this.#core.ack(agentId, a.seq, a.messageId, a.outcome).then(done, (error: unknown) => {
-        this.#core.logger.error({ err: error, agent_id: agentId }, "session ack failed");
+        const storage = storageFailure(error, ACK_FAILED);
+        if (storage) this.#core.logger.warn({ agent_id: agentId, reason: storage.message }, "session ack refused");
+        else this.#core.logger.error({ err: error, agent_id: agentId }, "session ack failed");
         done(false);
       });
     }
