@@ -1,9 +1,10 @@
 /** gRPC adapter: RegistryService calls onto the Registry (doc §2.2). */
 import type { RegistryServiceServer } from "@sw4rm/protocol";
-import { Sw4rmError } from "@sw4rm/protocol";
+import { ErrorCode, Sw4rmError } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
 import { storageFailure } from "../storage/storageErrors.js";
 import type { Registry } from "./registry.js";
+import { checkHeartbeat } from "./validation.js";
 
 const STORE = "the registry store (registry.db in the data directory)";
 
@@ -31,6 +32,8 @@ export function createRegistryGrpc(registry: Registry, logger: Logger): Registry
     heartbeat(call, callback) {
       try {
         const { agentId, state, health } = call.request;
+        const invalid = checkHeartbeat(state, health);
+        if (invalid) return callback(new Sw4rmError(ErrorCode.VALIDATION_ERROR, invalid).toServiceError());
         callback(null, { ok: registry.heartbeat(agentId, state, health) });
       } catch (err) {
         callback(fault(logger, "Heartbeat", err));

@@ -2,11 +2,13 @@
 import { join } from "node:path";
 import type { RegistryServiceServer } from "@sw4rm/protocol";
 import type { AgentDirectory, RouterIngress, ServiceContext } from "../contracts.js";
+import { registryServiceDefinition, rejectUndecodable } from "./definition.js";
 import { createRegistryGrpc } from "./grpc.js";
 import { startRegistryNotifier } from "./notifier.js";
 import { Registry, type RegistryOptions } from "./registry.js";
 import { type RegistryStore, SqliteRegistryStore } from "./store.js";
 
+export { registryServiceDefinition } from "./definition.js";
 export type { RegistryEvent, RegistryEventName, RegistryNotifier } from "./notifier.js";
 export { REGISTRY_PRODUCER_ID, registryEventOf, startRegistryNotifier } from "./notifier.js";
 export type { RegisterResult, RegistryOptions } from "./registry.js";
@@ -32,6 +34,11 @@ export interface RegistryComponent {
   readonly registry: Registry;
   readonly directory: AgentDirectory;
   readonly grpc: RegistryServiceServer;
+  /**
+   * The definition to register `grpc` with (`server.addService(component.service, component.grpc)`):
+   * undecodable requests then get INVALID_ARGUMENT instead of grpc-js's INTERNAL.
+   */
+  readonly service: typeof registryServiceDefinition;
   /** Starts announcements once the router exists (the router needs the directory first). */
   connectRouter(ingress: RouterIngress): void;
   /** Stops announcements (shutdown: nothing may be submitted once the router starts closing). */
@@ -52,7 +59,8 @@ export function createRegistry(opts: CreateRegistryOptions): RegistryComponent {
   return {
     registry,
     directory: registry,
-    grpc: createRegistryGrpc(registry, logger),
+    grpc: rejectUndecodable(createRegistryGrpc(registry, logger)),
+    service: registryServiceDefinition,
     connectRouter(ingress) {
       if (notifier || opts.options?.notifications === false) return;
       notifier = startRegistryNotifier({ directory: registry, ingress, clock, logger });

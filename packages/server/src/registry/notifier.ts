@@ -31,9 +31,17 @@ export interface RegistryEvent {
   readonly at: string;
 }
 
+/** Longest DeregisterAgent reason announced: the whole event must fit a NOTIFICATION (32 KiB, doc §4.2). */
+export const MAX_ANNOUNCED_REASON = 1024;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 export function registryEventOf(change: AgentChange, atMs: number): RegistryEvent {
   const at = isoFromMs(atMs);
-  if (change.kind === "left") return { event: "agent_left", agent_id: change.agentId, reason: change.reason, at };
+  if (change.kind === "left")
+    return { event: "agent_left", agent_id: change.agentId, reason: clip(change.reason, MAX_ANNOUNCED_REASON), at };
   const { agent } = change;
   const base = {
     agent_id: agent.descriptor.agentId,

@@ -1,12 +1,22 @@
 /**
- * RegisterAgent descriptor validation (spec §14, doc §2.2, §3.3). Returns the normalised descriptor
- * (defaults applied) or the first problem as "field: what is wrong; what to send".
+ * RegisterAgent descriptor and Heartbeat validation (spec §14, doc §2.2, §3.3). Returns the normalised
+ * descriptor (defaults applied) or the first problem as "field: what is wrong; what to send". Sizes are
+ * bounded so one request cannot make every later registry write (and announcement) huge.
  */
-import { type AgentDescriptor, CONTENT_TYPES, CommunicationClass, RegistrationType } from "@sw4rm/protocol";
+import { type AgentDescriptor, AgentState, CONTENT_TYPES, CommunicationClass, RegistrationType } from "@sw4rm/protocol";
 
 export const MAX_AGENT_ID_LENGTH = 128;
 export const MAX_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_WORDS = 200;
+/** 200 words of ordinary text fit easily; a single 16 MiB "word" does not. */
+export const MAX_DESCRIPTION_LENGTH = 8192;
+/** capabilities, modalities_supported and reasoning_connectors: entries per list and characters per entry. */
+export const MAX_LIST_ENTRIES = 256;
+export const MAX_LIST_ENTRY_LENGTH = 1024;
+export const MAX_PUBLIC_KEY_BYTES = 16 * 1024;
+/** Heartbeat health map: entries, and characters of keys plus values. */
+export const MAX_HEALTH_ENTRIES = 256;
+export const MAX_HEALTH_CHARS = 64 * 1024;
 /** Producer ids starting with this prefix are the server's own (registry notifications, NACKs). */
 export const RESERVED_AGENT_ID_PREFIX = "sw4rm.";
 
@@ -47,7 +57,16 @@ function checkName(name: string): string | undefined {
   return undefined;
 }
 
+function checkListSize(field: string, values: readonly string[]): string | undefined {
+  if (values.length > MAX_LIST_ENTRIES) return `${field}: at most ${MAX_LIST_ENTRIES} entries, got ${values.length}`;
+  const index = values.findIndex((v) => v.length > MAX_LIST_ENTRY_LENGTH);
+  if (index >= 0) return `${field}[${index}]: must be at most ${MAX_LIST_ENTRY_LENGTH} characters`;
+  return undefined;
+}
+
 function checkList(field: string, values: readonly string[]): string | undefined {
+  const size = checkListSize(field, values);
+  if (size) return size;
   const index = values.findIndex((v) => v.trim() === "" || CONTROL.test(v));
   if (index >= 0) return `${field}[${index}]: must be a non-empty string without control characters`;
   return undefined;
@@ -62,6 +81,8 @@ function normaliseClass(value: CommunicationClass): CommunicationClass | string 
 
 function normaliseModalities(values: readonly string[]): string[] | string {
   if (values.length === 0) return [CONTENT_TYPES.json]; // doc §3.3 default
+  const size = checkListSize("modalities_supported", values);
+  if (size) return size;
   for (const [i, m] of values.entries()) {
     if (!MIME.test(m.trim()))
       return `modalities_supported[${i}]: "${m}" is not a MIME type (e.g. "application/json", "text/*")`;
@@ -78,6 +99,12 @@ export function checkDescriptor(descriptor: AgentDescriptor | undefined): Descri
     checkList("capabilities", descriptor.capabilities) ??
     checkList("reasoning_connectors", descriptor.reasoningConnectors);
   if (simple) return fail(simple);
+  if (descriptor.description.length > MAX_DESCRIPTION_LENGTH)
+    return fail(
+      `description: must be at most ${MAX_DESCRIPTION_LENGTH} characters, got ${descriptor.description.length}`,
+    );
+  if (descriptor.publicKey.byteLength > MAX_PUBLIC_KEY_BYTES)
+    return fail(`public_key: must be at most ${MAX_PUBLIC_KEY_BYTES} bytes, got ${descriptor.publicKey.byteLength}`);
   const words = countWords(descriptor.description);
   if (words > MAX_DESCRIPTION_WORDS)
     return fail(`description: must be at most ${MAX_DESCRIPTION_WORDS} words (spec §14), got ${words}`);
@@ -96,4 +123,18 @@ export function checkDescriptor(descriptor: AgentDescriptor | undefined): Descri
     ok: true,
     descriptor: { ...descriptor, communicationClass, modalitiesSupported: modalities, registrationType },
   };
+}
+
+/** What is wrong with a Heartbeat's state or health map, or undefined when it is acceptable. */
+export function checkHeartbeat(state: AgentState, health: Readonly<Record<string, string>>): string | undefined {
+  if (AgentState[state] === undefined) return `state: ${state} is not a known AgentState (0..12)`;
+  let entries = 0;
+  let chars = 0;
+  for (const key in health) {
+    entries++;
+    chars += key.length + (health[key]?.length ?? 0);
+    if (entries > MAX_HEALTH_ENTRIES) return `health: at most ${MAX_HEALTH_ENTRIES} entries`;
+    if (chars > MAX_HEALTH_CHARS) return `health: at most ${MAX_HEALTH_CHARS} characters of keys and values`;
+  }
+  return undefined;
 }

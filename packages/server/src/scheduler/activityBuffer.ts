@@ -9,11 +9,13 @@
  * evicted oldest-first past `historyLimit`. The buffer is advisory: callers log a rejection and go on
  * dispatching (spec §10: MUST NOT block scheduling).
  */
-import { DEFAULTS, ErrorCode, parseJsonBytes, Sw4rmError } from "@sw4rm/protocol";
+import { DEFAULTS, ErrorCode, parseJsonBytes, Sw4rmError, validationError } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
 import type { ActivityLimits, ActivityRecord, SchedulerStore, TaskRecord } from "./types.js";
 
 export const ACTIVITY_BUFFER_FULL = "activity_buffer_full";
+/** One delete per id runs synchronously on the event loop: a 16 MiB request (8M ids) would stall every service. */
+export const MAX_PURGE_TASK_IDS = 10_000;
 export const MAX_DESCRIPTION_WORDS = 200;
 const WARN_RATIO = 0.8;
 
@@ -29,6 +31,15 @@ export function resolveActivityLimits(limits: ActivityLimits = {}): ResolvedActi
     maxActivePerAgent: limits.maxActivePerAgent ?? 100,
     historyLimit: limits.historyLimit ?? 1000,
   };
+}
+
+/** Why a PurgeActivity task id list (field task_ids) is refused, or undefined when it is acceptable. */
+export function purgeProblem(taskIds: readonly string[]): string | undefined {
+  if (taskIds.length <= MAX_PURGE_TASK_IDS) return undefined;
+  return (
+    `at most ${MAX_PURGE_TASK_IDS} per PurgeActivity, got ${taskIds.length} ` +
+    "(an empty list purges all of the agent's finished entries)"
+  );
 }
 
 /** Cuts a description to the spec's 200 words (whitespace-separated). */
@@ -127,6 +138,8 @@ export class ActivityBuffer {
 
   /** Purges inactive entries (all of the agent's when `taskIds` is empty); live entries are never purged. */
   purge(agentId: string, taskIds: readonly string[]): number {
-    return this.#store.purgeActivity(agentId, taskIds);
+    const tooMany = purgeProblem(taskIds);
+    if (tooMany) throw validationError("task_ids", tooMany);
+    return this.#store.purgeActivity(agentId, [...new Set(taskIds)]);
   }
 }

@@ -7,6 +7,15 @@ import type { RouterIngress } from "../contracts.js";
 import { commandEnvelope, SCHEDULER_AGENT_ID, type SchedulerCommandBody } from "./commands.js";
 import type { SchedulerStore, TaskRecord } from "./types.js";
 
+/**
+ * repo/worktree ids come from the task's params JSON: only ones the envelope rules accept (at most 256
+ * characters, no control characters) are copied, or the router would refuse every command of the task.
+ */
+function envelopeId(value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what we leave out
+  return value.length <= 256 && !/[\u0000-\u001f\u007f]/.test(value) ? value : undefined;
+}
+
 export interface PreparedCommand {
   readonly messageId: string;
   /** Submits to the router; resolves undefined when accepted, otherwise why not (never rejects). */
@@ -34,8 +43,8 @@ export class ControlSender {
     const entry = task && this.#store.getActivity(task.taskId);
     const env = commandEnvelope(this.#factory, body, {
       correlationId: task?.correlationId,
-      repoId: entry?.active ? entry.repoId : undefined,
-      worktreeId: entry?.active ? entry.worktreeId : undefined,
+      repoId: entry?.active ? envelopeId(entry.repoId) : undefined,
+      worktreeId: entry?.active ? envelopeId(entry.worktreeId) : undefined,
     });
     this.#store.putControl({
       messageId: env.messageId,
@@ -44,11 +53,14 @@ export class ControlSender {
       taskId: task?.taskId ?? "",
       sentAtMs: this.#clock.now(),
     });
+    // No recipient would make the router broadcast the command to every agent that accepts it.
     const submit = () =>
-      this.#ingress.submit(env, { to: [agentId], system: true }).then(
-        (r) => (r.accepted ? undefined : r.reason || "refused by the router"),
-        (err: unknown) => (err instanceof Error ? err.message : String(err)),
-      );
+      agentId.trim() === ""
+        ? Promise.resolve("no agent id to send the command to")
+        : this.#ingress.submit(env, { to: [agentId], system: true }).then(
+            (r) => (r.accepted ? undefined : r.reason || "refused by the router"),
+            (err: unknown) => (err instanceof Error ? err.message : String(err)),
+          );
     return { messageId: env.messageId, submit };
   }
 }

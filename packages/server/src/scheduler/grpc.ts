@@ -1,8 +1,16 @@
 /** gRPC adapter: SchedulerService calls onto the Scheduler (doc §2.4). */
-import { type Duration, isoFromMs, type SchedulerServiceServer, Sw4rmError } from "@sw4rm/protocol";
+import {
+  type Duration,
+  isoFromMs,
+  type SchedulerServiceServer,
+  Sw4rmError,
+  validationError,
+} from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
 import { storageFailure } from "../storage/storageErrors.js";
+import { purgeProblem } from "./activityBuffer.js";
 import type { Scheduler } from "./engine.js";
+import { shutdownRequestProblem } from "./shutdownRequest.js";
 
 const STORE = "the scheduler store (scheduler.db in the data directory)";
 
@@ -39,6 +47,8 @@ export function createSchedulerGrpc(scheduler: Scheduler, logger: Logger): Sched
       );
     },
     shutdownAgent(call, callback) {
+      const bad = shutdownRequestProblem(call.request);
+      if (bad) return callback(bad.toServiceError());
       scheduler.shutdownAgent(call.request.agentId, durationMs(call.request.gracePeriod)).then(
         () => callback(null, { ok: true }),
         (err: unknown) => callback(fault(logger, "ShutdownAgent", err)),
@@ -60,6 +70,8 @@ export function createSchedulerGrpc(scheduler: Scheduler, logger: Logger): Sched
       }
     },
     purgeActivity(call, callback) {
+      const tooMany = purgeProblem(call.request.taskIds);
+      if (tooMany) return callback(validationError("task_ids", tooMany).toServiceError());
       try {
         callback(null, { purged: scheduler.activity.purge(call.request.agentId, call.request.taskIds) });
       } catch (err) {

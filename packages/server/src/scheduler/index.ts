@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Envelope, SchedulerServiceServer } from "@sw4rm/protocol";
 import type { AgentDirectory, RouterIngress, ServiceContext } from "../contracts.js";
 import type { AgentTimeout } from "./agentWatch.js";
+import { rejectUndecodable, schedulerServiceDefinition } from "./definition.js";
 import { Scheduler } from "./engine.js";
 import { createSchedulerGrpc } from "./grpc.js";
 import { SqliteSchedulerStore } from "./sqliteStore.js";
@@ -37,6 +38,7 @@ export {
   parseCommand,
   SCHEDULER_AGENT_ID,
 } from "./commands.js";
+export { schedulerServiceDefinition } from "./definition.js";
 export { Scheduler } from "./engine.js";
 export { compareQueueOrder, planRound } from "./planner.js";
 export { normalizeScope, scopesOverlap, WILDCARD_SCOPE } from "./scope.js";
@@ -78,6 +80,11 @@ export interface SchedulerAdmin {
 
 export interface SchedulerComponent {
   readonly grpc: SchedulerServiceServer;
+  /**
+   * The definition to register `grpc` with (`server.addService(component.service, component.grpc)`):
+   * undecodable requests then get INVALID_ARGUMENT instead of grpc-js's INTERNAL.
+   */
+  readonly service: typeof schedulerServiceDefinition;
   /** Every ACKNOWLEDGEMENT addressed to `sw4rm-scheduler`. */
   handleAck(envelope: Envelope): Promise<void>;
   /** NOTIFICATIONs addressed to `sw4rm-scheduler` (non-preemptible declarations). */
@@ -115,7 +122,8 @@ export function createScheduler(opts: CreateSchedulerOptions): SchedulerComponen
   scheduler.kick();
   const s = store;
   return {
-    grpc: createSchedulerGrpc(scheduler, logger),
+    grpc: rejectUndecodable(createSchedulerGrpc(scheduler, logger)),
+    service: schedulerServiceDefinition,
     handleAck: (envelope) => scheduler.handleAck(envelope),
     handleNotification: (envelope) => scheduler.handleNotification(envelope),
     admin: {

@@ -6,6 +6,9 @@ import type { Clock, TimerHandle } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
 import type { SchedulerStore, ShutdownRecord } from "./types.js";
 
+/** The longest delay a Node timer holds (2^31-1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface ShutdownTrackerOptions {
   readonly store: SchedulerStore;
   readonly clock: Clock;
@@ -65,11 +68,14 @@ export class ShutdownTracker {
 
   #arm(record: ShutdownRecord): void {
     const delay = Math.max(0, record.deadlineMs - this.#o.clock.now());
+    // Node timers hold at most 2^31-1 ms (a longer one fires after 1 ms): long graces re-arm in steps.
+    const final = delay <= MAX_TIMER_MS;
     this.#timers.set(
       record.agentId,
-      this.#o.clock.setTimer(delay, () => {
+      this.#o.clock.setTimer(Math.min(delay, MAX_TIMER_MS), () => {
         this.#timers.delete(record.agentId);
-        this.#o.onDeadline(record.agentId, record.deadlineMs - record.requestedAtMs);
+        if (!final) this.#arm(record);
+        else this.#o.onDeadline(record.agentId, record.deadlineMs - record.requestedAtMs);
       }),
     );
   }
