@@ -27,6 +27,7 @@ const SHOWN: readonly string[] = [
   "durability",
   "clientCpuPct",
   "serverCpuPct",
+  "consumerCpuPct",
 ];
 
 function conditions(p: Params): string {

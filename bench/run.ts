@@ -30,6 +30,7 @@ interface Flags {
   readonly agents?: number[];
   readonly queued?: number[];
   readonly profile?: boolean;
+  readonly consumerProcess?: boolean;
   readonly keep?: boolean;
 }
 
@@ -61,6 +62,7 @@ function parseFlags(argv: readonly string[]): Flags {
     .option("--concurrency <n>", `in-flight calls of closed-loop clients (default ${CONCURRENCY})`, positive)
     .option("--agents <list>", "connected-agent counts of scale-agents, e.g. 1000", counts)
     .option("--queued <list>", "pre-queued counts of scale-queued, e.g. 0,100000", counts)
+    .option("--consumer-process", "run canonical-path consumers in a child process (when the bench process is the bottleneck)")
     .option("--profile", "run sw4rm servers under node --cpu-prof and print their top self-time functions")
     .option("--keep", "keep the temporary data dirs")
     .parse(argv, { from: "user" });
@@ -105,6 +107,7 @@ async function main(): Promise<number> {
     payloadBytes: PAYLOAD_BYTES,
     concurrency: flags.concurrency ?? CONCURRENCY,
     tmpRoot,
+    consumerProcess: flags.consumerProcess === true,
     profileDir,
     results: rows,
     log: (m) => console.log(m),
@@ -140,12 +143,23 @@ async function main(): Promise<number> {
     quick: ctx.quick,
     only: flags.only ?? null,
     machine,
-    settings: { payloadBytes: ctx.payloadBytes, concurrency: ctx.concurrency, sizes, serverConfig: benchConfig() },
+    settings: {
+      payloadBytes: ctx.payloadBytes,
+      concurrency: ctx.concurrency,
+      consumerProcess: ctx.consumerProcess,
+      sizes,
+      serverConfig: benchConfig(),
+    },
     scenarios: ran,
     results: rows,
   };
   // Only a full-size run of every scenario replaces latest.json (the committed numbers).
-  const partial = flags.only !== undefined || flags.duration !== undefined || flags.agents !== undefined || flags.queued !== undefined;
+  const partial =
+    flags.only !== undefined ||
+    flags.duration !== undefined ||
+    flags.concurrency !== undefined ||
+    flags.agents !== undefined ||
+    flags.queued !== undefined;
   const latestName = ctx.quick ? "latest-quick.json" : partial ? "latest-partial.json" : "latest.json";
   const written = writeReport(RESULTS_DIR, report, latestName);
   console.log(`\nresults: ${written.file}\n         ${written.latest}`);

@@ -9,7 +9,7 @@ export interface ReadyChild {
   readonly child: ChildProcess;
   readonly pid: number;
   readonly readyLine: string;
-  /** performance.now() just before spawn() and when the readiness line arrived. */
+  /** timing.now() just before spawn() and when the readiness line arrived. */
   readonly spawnedAt: number;
   readonly readyAt: number;
   stderr(): string;

@@ -32,20 +32,39 @@ export interface CpuShare {
   readonly clientPct: number;
   /** Percent of one core used by the server process (NaN when it could not be read). */
   readonly serverPct: number;
+  /** Percent of one core used by a consumer child process (NaN when there is none). */
+  readonly consumerPct: number;
+}
+
+function pidCounter(pid: number | undefined): () => number {
+  const t0 = now();
+  const c0 = pid === undefined ? undefined : processCpuMs(pid);
+  return () => {
+    const c1 = pid === undefined ? undefined : processCpuMs(pid);
+    return c0 === undefined || c1 === undefined ? Number.NaN : ((c1 - c0) * 100) / (now() - t0);
+  };
 }
 
 /** Starts measuring now; `stop()` returns the shares since then. */
-export function cpuWindow(serverPid: number | undefined): { stop(): CpuShare } {
+export function cpuWindow(serverPid: number | undefined, consumerPid?: number): { stop(): CpuShare } {
   const t0 = now();
   const c0 = selfCpuMs();
-  const s0 = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  const server = pidCounter(serverPid);
+  const consumer = pidCounter(consumerPid);
   return {
     stop() {
       const ms = now() - t0;
-      const s1 = serverPid === undefined ? undefined : processCpuMs(serverPid);
-      const server = s0 === undefined || s1 === undefined ? Number.NaN : ((s1 - s0) * 100) / ms;
-      return { clientPct: ((selfCpuMs() - c0) * 100) / ms, serverPct: server };
+      return { clientPct: ((selfCpuMs() - c0) * 100) / ms, serverPct: server(), consumerPct: consumer() };
     },
+  };
+}
+
+/** The shares as row parameters (whole percents; the consumer's only when it is a separate process). */
+export function cpuParams(cpu: CpuShare): Record<string, number> {
+  return {
+    clientCpuPct: Math.round(cpu.clientPct),
+    serverCpuPct: Math.round(cpu.serverPct),
+    ...(Number.isFinite(cpu.consumerPct) ? { consumerCpuPct: Math.round(cpu.consumerPct) } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface BenchReport {
   readonly settings: {
     readonly payloadBytes: number;
     readonly concurrency: number;
+    /** Consumers ran in a child process (--consumer-process). */
+    readonly consumerProcess: boolean;
     readonly sizes: Sizes;
     /** The config file every sw4rm bench server runs with. */
     readonly serverConfig: unknown;

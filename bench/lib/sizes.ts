@@ -15,7 +15,7 @@ export const QUICK_SIZES: Sizes = {
   warmupMs: 300,
   agentCounts: [1, 10],
   queuedCounts: [0, 1_000],
-  recoveryQueued: 2_000,
+  recoveryQueued: 5_000,
   natsMessages: 5_000,
 };
 

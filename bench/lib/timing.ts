@@ -1,8 +1,11 @@
 /** Monotonic time and plain waits (benchmarks measure wall time; no clock injection here). */
 import { setTimeout as delay } from "node:timers/promises";
 
-/** Milliseconds on the monotonic clock of this process. */
-export const now = (): number => performance.now();
+/**
+ * Milliseconds since the epoch with sub-millisecond resolution (timeOrigin + the monotonic clock),
+ * so stamps compare across processes on this machine (e.g. a consumer in a child process).
+ */
+export const now = (): number => performance.timeOrigin + performance.now();
 
 export function sleep(ms: number): Promise<void> {
   return delay(ms).then(() => undefined);

@@ -72,6 +72,8 @@ export interface BenchContext {
   readonly concurrency: number;
   /** Root of this run's temporary data dirs (removed at the end). */
   readonly tmpRoot: string;
+  /** Canonical-path consumers run in a child process (--consumer-process) instead of the bench process. */
+  readonly consumerProcess: boolean;
   /** When set, sw4rm server children run with --cpu-prof into this directory. */
   readonly profileDir: string | undefined;
   /** Rows of the scenarios that already ran in this run (e.g. the latency scenario reads the max rate). */

@@ -37,6 +37,7 @@ async function measure(ctx: BenchContext, variant: (typeof VARIANTS)[number]): P
         warmupMs: ctx.sizes.warmupMs,
         durationMs: ctx.sizes.durationMs,
         serverPid: server.pid,
+        consumerProcess: ctx.consumerProcess,
       });
       const params = {
         payloadBytes: ctx.payloadBytes,

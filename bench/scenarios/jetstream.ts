@@ -5,7 +5,7 @@
  * acked by the consumer per second in the window) at the publish window of each router path.
  * Never a number when NATS is unreachable.
  */
-import { cpuWindow, pidOf } from "../lib/cpu.js";
+import { cpuParams, cpuWindow, pidOf } from "../lib/cpu.js";
 import { LatencyRecorder } from "../lib/latency.js";
 import { type BenchStream, createConsumer, openBenchStream, startConsuming, startPublisher } from "../lib/nats/jetstream.js";
 import { payloadTemplate } from "../lib/payload.js";
@@ -77,8 +77,7 @@ async function concurrent(ctx: BenchContext, s: BenchStream, window: number): Pr
       publishWindow: window,
       windowMs: Math.round(consumed.windowMs),
       storage: "file",
-      clientCpuPct: Math.round(share.clientPct),
-      serverCpuPct: Math.round(share.serverPct),
+      ...cpuParams(share),
     };
     const w = `window ${window}`;
     return [

@@ -4,6 +4,7 @@
  * scenario did not run). Open loop: the sender offers a fixed rate whatever the answers.
  */
 import { agentIds, registerAgents } from "../lib/agents.js";
+import { cpuParams } from "../lib/cpu.js";
 import { valueOf } from "../lib/measure.js";
 import { withServer } from "../lib/router/benchServer.js";
 import { type TrafficOptions, runTraffic } from "../lib/router/traffic.js";
@@ -36,6 +37,7 @@ export const latency: Scenario = {
         warmupMs: ctx.sizes.warmupMs,
         durationMs: ctx.sizes.durationMs,
         serverPid: server.pid,
+        consumerProcess: ctx.consumerProcess,
       };
       const max = await maxRate(ctx, base);
       const offered = Math.max(1, Math.round(max.rate * LOAD_FRACTION));
@@ -51,8 +53,7 @@ export const latency: Scenario = {
         windowMs: Math.round(result.stats.acked.windowMs),
         latencySamples: lat.count,
         senderBehindMax: result.behind,
-        serverCpuPct: Math.round(result.window.cpu.serverPct),
-        clientCpuPct: Math.round(result.window.cpu.clientPct),
+        ...cpuParams(result.window.cpu),
       };
       return [
         { metric: "latency run: offered", value: offered, unit: "msg/s", params },

@@ -5,7 +5,8 @@
  *  2. a restart after kill -9 of start 1 while it was delivering (copies in flight, WAL not
  *     checkpointed).
  * Each: spawn -> readiness line, spawn -> the consumer's first StreamItem (the consumer connects as
- * soon as the readiness line appears), router RSS at ready and its peak while delivering.
+ * soon as the readiness line appears), router RSS at ready and its peak while delivering (for up
+ * to 3 s or a quarter of the queue, whichever comes first).
  */
 import { agentIds, registerAgents } from "../lib/agents.js";
 import { freshDataDir, serverOptions, stopServer, withServerLog } from "../lib/router/benchServer.js";
@@ -15,7 +16,7 @@ import { PipelineStats } from "../lib/router/stats.js";
 import { assertNoErrors } from "../lib/router/window.js";
 import { MB, RssSampler } from "../lib/rss.js";
 import { startSw4rm } from "../lib/sw4rmServer.js";
-import { now, sleep, waitUntil } from "../lib/timing.js";
+import { now, waitUntil } from "../lib/timing.js";
 import type { BenchContext, Measurement, Params, Scenario } from "../lib/types.js";
 
 export const RECOVERY_PAYLOAD_BYTES = 1024;
@@ -33,12 +34,15 @@ interface StartResult {
   readonly acked: number;
 }
 
-/** Starts the server, connects the consumer at once, consumes for `consumeMs`, then stops it with `signal`. */
+/**
+ * Starts the server, connects the consumer at once, consumes for `consumeMs` or until `maxAcked`
+ * messages were acked (so the queue is still deep for the next start), then stops it with `signal`.
+ */
 async function startAndConsume(
   ctx: BenchContext,
   dataDir: string,
   name: string,
-  consumeMs: number,
+  limits: { readonly consumeMs: number; readonly maxAcked: number },
   signal: NodeJS.Signals,
 ): Promise<StartResult> {
   const server = await startSw4rm(serverOptions(ctx, name, dataDir));
@@ -59,7 +63,7 @@ async function startAndConsume(
     if (!(await waitUntil(() => firstAt !== undefined, 30_000, 1)))
       throw new Error(`${name}: no delivery within 30 s of ready`);
     stats.acked.open();
-    await sleep(consumeMs);
+    await waitUntil(() => stats.acked.count >= limits.maxAcked, limits.consumeMs, 5);
     stats.acked.close();
     rss.sample();
     assertNoErrors(stats);
@@ -119,11 +123,11 @@ export const recovery: Scenario = {
     }
     const fillMs = await prequeue({ dataDir, agentIds: CONSUMER, count: queued, payloadBytes: RECOVERY_PAYLOAD_BYTES });
     ctx.log(`  pre-queued ${queued} x ${RECOVERY_PAYLOAD_BYTES} B in ${(fillMs / 1000).toFixed(1)} s`);
-    // Consume briefly so most of the queue is still there for the restart.
-    const consumeMs = Math.min(ctx.sizes.durationMs, 3_000);
-    const params = { queued, payloadBytes: RECOVERY_PAYLOAD_BYTES, prequeue: "direct SqliteRouterStore", consumeMs };
-    const clean = await startAndConsume(ctx, dataDir, "recovery-clean", consumeMs, "SIGKILL");
-    const crashed = await startAndConsume(ctx, dataDir, "recovery-after-kill", consumeMs, "SIGTERM");
+    // Consume briefly, at most a quarter of the queue, so most of it is still there for the restart.
+    const limits = { consumeMs: Math.min(ctx.sizes.durationMs, 3_000), maxAcked: Math.floor(queued / 4) };
+    const params = { queued, payloadBytes: RECOVERY_PAYLOAD_BYTES, prequeue: "direct SqliteRouterStore", ...limits };
+    const clean = await startAndConsume(ctx, dataDir, "recovery-clean", limits, "SIGKILL");
+    const crashed = await startAndConsume(ctx, dataDir, "recovery-after-kill", limits, "SIGTERM");
     return [
       { metric: "pre-queue fill (direct store)", value: fillMs / 1000, unit: "s", params },
       ...readings("clean start", clean, params),

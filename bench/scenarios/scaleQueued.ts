@@ -2,7 +2,8 @@
  * Scenario 6b, scale by queue depth: 0 / 10k / 100k messages already queued (pre-queued by opening
  * the router's SQLite store directly before the server starts; see lib/router/prequeue.ts) for one
  * "backlog" agent that is offline while 10 live agents run closed-loop canonical traffic. Then the
- * backlog agent connects and its drain rate (acked msg/s from the deep queue) is measured.
+ * backlog agent connects and its drain rate (acked msg/s from the deep queue, from connect until
+ * the queue is empty or the window ends) is measured.
  */
 import { agentIds, registerAgents } from "../lib/agents.js";
 import { attempt } from "../lib/measure.js";
@@ -12,8 +13,9 @@ import { prequeue } from "../lib/router/prequeue.js";
 import { trafficReadings } from "../lib/router/readings.js";
 import { PipelineStats } from "../lib/router/stats.js";
 import { runTraffic } from "../lib/router/traffic.js";
-import { assertNoErrors, measureWindow } from "../lib/router/window.js";
+import { assertNoErrors } from "../lib/router/window.js";
 import { startSw4rm } from "../lib/sw4rmServer.js";
+import { waitUntil } from "../lib/timing.js";
 import type { BenchContext, Measurement, Scenario } from "../lib/types.js";
 
 export const LIVE_AGENTS = 10;
@@ -33,11 +35,14 @@ async function prepare(ctx: BenchContext, dataDir: string, live: readonly string
   return ms;
 }
 
-async function drainBacklog(ctx: BenchContext, routerAddr: string, pid: number): Promise<PipelineStats> {
+/** Acked msg/s of the backlog consumer, from connect until the queue is empty or the window ends. */
+async function drainBacklog(ctx: BenchContext, routerAddr: string, queued: number): Promise<PipelineStats> {
   const stats = new PipelineStats();
+  stats.acked.open();
   const pool = await ConsumerPool.open({ routerAddr, agentIds: [BACKLOG_AGENT], stats });
   try {
-    await measureWindow(stats, 0, ctx.sizes.durationMs, pid);
+    await waitUntil(() => stats.acked.count >= queued, ctx.sizes.durationMs, 5);
+    stats.acked.close();
     assertNoErrors(stats);
     return stats;
   } finally {
@@ -69,10 +74,11 @@ async function forQueued(ctx: BenchContext, queued: number): Promise<Measurement
       warmupMs: ctx.sizes.warmupMs,
       durationMs: ctx.sizes.durationMs,
       serverPid: server.pid,
+      consumerProcess: ctx.consumerProcess,
     });
     const out: Measurement[] = trafficReadings(result, { label: `${label} live traffic`, params });
     if (queued > 0) {
-      const drain = await drainBacklog(ctx, server.routerAddr, server.pid);
+      const drain = await drainBacklog(ctx, server.routerAddr, queued);
       out.push({
         metric: `${label} backlog drain (1 consumer)`,
         value: drain.acked.rate,

@@ -1,7 +1,9 @@
 /** Clients of the bare echo server: closed-loop unary, concurrent server streams, bidi ping-pong. */
 import { Client, type ClientDuplexStream, type ClientReadableStream, credentials, status } from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS } from "../grpc.js";
+import type { LatencyRecorder } from "../latency.js";
 import type { RateMeter } from "../rateMeter.js";
+import { now } from "../timing.js";
 import { ECHO_METHODS } from "./echoService.js";
 
 const identity = (b: Buffer): Buffer => b;
@@ -16,12 +18,20 @@ export interface Running {
   readonly error: Error | undefined;
 }
 
-/** `concurrency` unary echo calls in flight until stopped; `meter` counts answers. */
-export function unaryLoop(client: Client, payload: Buffer, concurrency: number, meter: RateMeter): Running {
+/** `concurrency` unary echo calls in flight until stopped; `meter` counts answers, `rtt` their round trips. */
+export function unaryLoop(
+  client: Client,
+  payload: Buffer,
+  concurrency: number,
+  meter: RateMeter,
+  rtt?: LatencyRecorder,
+): Running {
   let running = true;
   let error: Error | undefined;
   const call = () => {
+    const at = now();
     client.makeUnaryRequest(ECHO_METHODS.unary.path, identity, identity, payload, (err) => {
+      rtt?.record(at, now() - at);
       if (err) error ??= err;
       else meter.mark();
       if (running && !err) call();

@@ -11,7 +11,7 @@ import {
   type StreamItem,
 } from "@sw4rm/protocol";
 import { ready, routerClient } from "../grpc.js";
-import { stampOf } from "../payload.js";
+import { scheduleOf, stampOf } from "../payload.js";
 import { now } from "../timing.js";
 import type { PipelineStats } from "./stats.js";
 
@@ -54,6 +54,8 @@ export class ConsumerPool {
       if (msg) {
         const sentAt = stampOf(msg.payload);
         if (Number.isFinite(sentAt)) stats.latency.record(sentAt, at - sentAt);
+        const dueAt = scheduleOf(msg.payload);
+        if (Number.isFinite(dueAt)) stats.lag.record(dueAt, at - dueAt);
       }
       o.onItem?.(agentId, item, at);
       const request = {

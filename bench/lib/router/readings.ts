@@ -1,4 +1,5 @@
 /** The standard readings of a router traffic run (rates, latency, rejections). */
+import { cpuParams } from "../cpu.js";
 import type { Params, Reading, Target } from "../types.js";
 import type { TrafficResult } from "./traffic.js";
 
@@ -16,8 +17,7 @@ export function trafficReadings(result: TrafficResult, o: TrafficReadingOptions)
     ...o.params,
     windowMs: Math.round(stats.acked.windowMs),
     latencySamples: lat.count,
-    clientCpuPct: Math.round(window.cpu.clientPct),
-    serverCpuPct: Math.round(window.cpu.serverPct),
+    ...cpuParams(window.cpu),
     drained: result.drained,
   };
   const rejectNote = stats.rejected.windowCount > 0 ? stats.rejectSummary() : undefined;
@@ -33,5 +33,8 @@ export function trafficReadings(result: TrafficResult, o: TrafficReadingOptions)
     { metric: `${o.label}: rejected in window`, value: stats.rejected.windowCount, unit: "msgs", params, note: rejectNote },
     { metric: `${o.label}: latency p50`, value: lat.p50, unit: "ms", params },
     { metric: `${o.label}: latency p99`, value: lat.p99, unit: "ms", params },
+    ...(stats.sendCall.count > 0
+      ? [{ metric: `${o.label}: SendMessage call p50`, value: stats.sendCall.percentile(50), unit: "ms", params }]
+      : []),
   ];
 }

@@ -31,21 +31,23 @@ export interface Sender {
   readonly inFlight: number;
 }
 
-/** Builds and sends one message; `done` runs when the call is answered. */
-function makeSend(o: SenderOptions): (done: () => void) => void {
+/** Builds and sends one message (due at `scheduledAt` when paced); `done` runs when it is answered. */
+function makeSend(o: SenderOptions): (done: () => void, scheduledAt?: number) => void {
   const factory = new EnvelopeFactory({ producerId: o.producerId ?? "bench-producer" });
   let next = 0;
-  return (done) => {
+  return (done, scheduledAt) => {
     const to = o.recipients[next++ % o.recipients.length] ?? "";
+    const sentAt = now();
     const msg = factory.create({
       messageType: MessageType.DATA,
-      payload: stamped(o.payload, now()),
+      payload: stamped(o.payload, sentAt, scheduledAt),
       contentType: CONTENT_TYPES.octetStream,
     });
     const md = new Metadata();
     md.set(METADATA.recipients, to);
     o.client.sendMessage({ msg }, md, (error: Error | null, res: SendMessageResponse) => {
       o.stats.sent.mark();
+      o.stats.sendCall.record(sentAt, now() - sentAt);
       if (error) o.stats.error("SendMessage", error);
       else if (res.accepted) o.stats.accepted.mark();
       else o.stats.reject(res.reason);
@@ -119,7 +121,7 @@ export function startPaced(
     while (issued < due && inFlight < cap) {
       issued++;
       inFlight++;
-      send(onDone);
+      send(onDone, start + (issued * 1000) / o.ratePerSec);
     }
     behind = Math.max(behind, due - issued);
   }, 5);

@@ -14,6 +14,10 @@ export class PipelineStats {
   readonly acked = new RateMeter();
   /** Send-to-handler latency of delivered items (ms). */
   readonly latency = new LatencyRecorder();
+  /** SendMessage round trip (call to answer, ms): where a closed loop's time per message goes. */
+  readonly sendCall = new LatencyRecorder();
+  /** Paced runs: schedule-to-handler lag (ms), keyed by the time each message was due. */
+  readonly lag = new LatencyRecorder();
   readonly rejectReasons = new Map<string, number>();
   /** Call errors (not rejections): count and the first few messages. */
   errorCount = 0;

@@ -6,6 +6,7 @@ import { ready, routerClient } from "../grpc.js";
 import { payloadTemplate } from "../payload.js";
 import { sleep } from "../timing.js";
 import { ConsumerPool } from "./consumers.js";
+import { type Consumers, RemoteConsumerPool } from "./remoteConsumers.js";
 import { type Sender, startClosedLoop, startPaced } from "./senders.js";
 import { PipelineStats } from "./stats.js";
 import { assertNoErrors, drained, measureWindow, type WindowTimes } from "./window.js";
@@ -27,6 +28,8 @@ export interface TrafficOptions {
   readonly streamsPerChannel?: number;
   /** The server process, for its CPU share during the window. */
   readonly serverPid?: number;
+  /** Run the consumers in a child process instead of the bench process (see remoteConsumers.ts). */
+  readonly consumerProcess?: boolean;
 }
 
 export interface TrafficResult {
@@ -38,14 +41,14 @@ export interface TrafficResult {
   readonly drained: boolean;
 }
 
+function openConsumers(o: TrafficOptions, stats: PipelineStats): Promise<Consumers> {
+  const start = { routerAddr: o.routerAddr, agentIds: o.recipients, streamsPerChannel: o.streamsPerChannel };
+  return o.consumerProcess ? RemoteConsumerPool.open(start, stats) : ConsumerPool.open({ ...start, stats });
+}
+
 export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
   const stats = new PipelineStats();
-  const pool = await ConsumerPool.open({
-    routerAddr: o.routerAddr,
-    agentIds: o.recipients,
-    stats,
-    streamsPerChannel: o.streamsPerChannel,
-  });
+  const pool = await openConsumers(o, stats);
   const client = routerClient(o.routerAddr);
   let sender: (Sender & { readonly behind?: number }) | undefined;
   try {
@@ -58,14 +61,14 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
       o.mode.kind === "closed"
         ? startClosedLoop({ ...common, concurrency: o.mode.concurrency })
         : startPaced({ ...common, ratePerSec: o.mode.ratePerSec });
-    const window = await measureWindow(stats, o.warmupMs, o.durationMs, o.serverPid);
+    const window = await measureWindow(stats, o.warmupMs, o.durationMs, o.serverPid, pool.pid);
     await sender.stop();
     const ok = await drained(stats, o.drainMs ?? 10_000);
     assertNoErrors(stats);
     return { stats, window, behind: sender.behind ?? 0, drained: ok };
   } finally {
     await sender?.stop();
-    pool.close();
+    await pool.close();
     client.close();
   }
 }

@@ -17,15 +17,16 @@ export async function measureWindow(
   warmupMs: number,
   durationMs: number,
   serverPid?: number,
+  consumerPid?: number,
 ): Promise<WindowTimes> {
   await sleep(warmupMs);
   const from = openAll(stats.meters());
-  const cpu = cpuWindow(serverPid);
-  stats.latency.window(from);
+  const cpu = cpuWindow(serverPid, consumerPid);
+  for (const r of [stats.latency, stats.lag, stats.sendCall]) r.window(from);
   await sleep(durationMs);
   const to = closeAll(stats.meters());
   const share = cpu.stop();
-  stats.latency.window(from, to);
+  for (const r of [stats.latency, stats.lag, stats.sendCall]) r.window(from, to);
   return { from, to, cpu: share };
 }
 
