@@ -7,12 +7,12 @@
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FUZZ } from "./support/config.js";
-import { RPCS, type ServiceKey } from "./support/descriptors.js";
+import { RPCS, type RpcSchema, type ServiceKey } from "./support/descriptors.js";
 import { type FuzzServer, startFuzzServer } from "./support/fuzzServer.js";
 import { connectionScript } from "./support/http2Garbage.js";
 import { h2Request } from "./support/http2Requests.js";
 import { inputsFor } from "./support/inputs.js";
-import { judgeUnary, UNDECODABLE } from "./support/oracle.js";
+import { judgeStream, judgeUnary, UNDECODABLE, type Verdict } from "./support/oracle.js";
 import { POOLS, registerPoolAgents } from "./support/pools.js";
 import {
   AT_LIMIT,
@@ -23,10 +23,12 @@ import {
   UNDECODABLE_BODIES,
   worstCaseBodies,
 } from "./support/probes.js";
+import type { StatusOutcome } from "./support/rawClient.js";
 import { fuzzConnections, fuzzH2Requests } from "./support/rawRunner.js";
 import { type FuzzContext, fuzzRpc } from "./support/runner.js";
 import { summarizeServerLog } from "./support/serverLog.js";
 import { FuzzStats, summaryLine, writeSummary } from "./support/stats.js";
+import { type Sinks, startSinks } from "./support/sinks.js";
 import { startWatchdog, type Watchdog } from "./support/watchdog.js";
 
 const FAMILY_TIMEOUT_MS = 120_000;
@@ -34,18 +36,22 @@ const FAMILY_TIMEOUT_MS = 120_000;
 describe("fuzz: sw4rm up under random and malformed input", () => {
   let server: FuzzServer;
   let watchdog: Watchdog;
+  let sinks: Sinks;
   const stats = new FuzzStats();
   const ctx = (): FuzzContext => ({ server, stats, watchdog });
 
   beforeAll(async () => {
     server = await startFuzzServer();
     await registerPoolAgents(server);
+    sinks = await startSinks(server, POOLS.sinks);
     watchdog = startWatchdog(server.addresses.registry);
   }, 60_000);
 
   afterAll(async () => {
     if (!server) return;
     stats.noteStall((await watchdog.stop()).maxMs);
+    await sinks.stop();
+    stats.sinkDeliveries = sinks.delivered();
     const serverLog = summarizeServerLog(server.child.stderr());
     const summary = stats.summary({ seed: FUZZ.seed, runs: FUZZ.runs, serverLog });
     writeSummary(summary);
@@ -94,6 +100,17 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
     }
   }, 300_000);
 
+  /** One call with the oracle's verdict and, when it failed, its status. */
+  async function probe(rpc: RpcSchema, body: Buffer): Promise<{ verdict: Verdict; error?: StatusOutcome }> {
+    const client = server.clients[rpc.service];
+    if (rpc.serverStreaming) {
+      const out = await client.serverStream(rpc.path, body, [], FUZZ.streamOpenMs);
+      return { verdict: judgeStream(out, false), error: out.kind === "error" ? out : undefined };
+    }
+    const out = await client.unary(rpc.path, body, [], FUZZ.deadlineMs);
+    return { verdict: judgeUnary(rpc, out, false), error: out.kind === "error" ? out : undefined };
+  }
+
   // Finding F1 (README): grpc-js answers undecodable bytes with INTERNAL "Error deserializing request".
   describe.each<ServiceKey>(["router", "registry", "scheduler"])("%s", (service) => {
     it("answers undecodable requests with INVALID_ARGUMENT naming the problem, never INTERNAL", async () => {
@@ -102,12 +119,10 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
         const seen = stats.count(rpc.path, UNDECODABLE);
         if (seen > 0) failures.push(`${rpcLabel(rpc)}: ${seen} fuzz inputs got INTERNAL "Error deserializing request"`);
         for (const [how, body] of UNDECODABLE_BODIES) {
-          const out = rpc.serverStreaming
-            ? await server.clients[service].serverStream(rpc.path, body, [], FUZZ.streamOpenMs)
-            : await server.clients[service].unary(rpc.path, body, [], FUZZ.deadlineMs);
-          stats.record(service, rpc.path, out.kind === "error" ? (status[out.code] ?? "?") : out.kind);
-          if (out.kind === "error" && out.code === status.INVALID_ARGUMENT && /not a valid/.test(out.details)) continue;
-          const got = out.kind === "error" ? { code: status[out.code], details: out.details } : out.kind;
+          const { verdict, error } = await probe(rpc, body);
+          stats.record(service, rpc.path, verdict.outcome);
+          if (error?.code === status.INVALID_ARGUMENT && /not a valid/.test(error.details)) continue;
+          const got = error ? { code: status[error.code], details: error.details } : verdict.outcome;
           failures.push(`${rpcLabel(rpc)} (${how}): ${JSON.stringify(got)}`);
         }
       }
@@ -128,6 +143,8 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
   it("still reports SERVING everywhere and routes a normal SendMessage afterwards", async () => {
     await server.assertHealthy("at the end");
     expect(await normalSendMessage(server)).toEqual({ accepted: true, reason: "" });
+    // Well-behaved agents kept receiving while everything else was thrown at the server.
+    expect(sinks.delivered()).toBeGreaterThan(0);
     expect(stats.crashes).toBe(0);
     expect(stats.hangs).toBe(0);
   });

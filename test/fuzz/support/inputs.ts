@@ -7,17 +7,19 @@ import fc from "fast-check";
 import { messageBody } from "./arbitraries/message.js";
 import { absurdMetadata } from "./arbitraries/metadata.js";
 import { applyMutation, describeMutation, mutation } from "./arbitraries/mutations.js";
-import { plausibleRegistry } from "./arbitraries/registry.js";
-import { plausibleRouter } from "./arbitraries/router.js";
-import { plausibleScheduler } from "./arbitraries/scheduler.js";
+import { plausibleRegistry, validRegister } from "./arbitraries/registry.js";
+import { plausibleRouter, type ValidCall, validSend } from "./arbitraries/router.js";
+import { plausibleScheduler, validSubmit } from "./arbitraries/scheduler.js";
 import { FUZZ } from "./config.js";
 import type { RpcSchema, ServiceKey } from "./descriptors.js";
 import type { MetadataEntry } from "./rawClient.js";
 
 export interface Pools {
-  /** Agents registered before fuzzing (accepting any content type). */
+  /** Agents registered before fuzzing (accepting any content type); nobody drains their queues. */
   readonly agents: readonly string[];
   readonly tasks: readonly string[];
+  /** Agents whose queues are drained and whose tasks get done (sinks.ts). */
+  readonly sinks: readonly string[];
 }
 
 export interface FuzzInput {
@@ -71,25 +73,42 @@ const PLAUSIBLE: Readonly<Record<ServiceKey, Plausible>> = {
   },
 };
 
+/** Requests that should succeed (with the metadata they need); they keep the happy path busy. */
+const VALID: Readonly<Record<ServiceKey, (pools: Pools) => Partial<Record<string, fc.Arbitrary<ValidCall>>>>> = {
+  router: (p) => ({ SendMessage: validSend(p) }),
+  registry: (p) => ({ RegisterAgent: validRegister(p).map((body) => ({ body, metadata: [] })) }),
+  scheduler: (p) => ({ SubmitTask: validSubmit(p).map((body) => ({ body, metadata: [] })) }),
+};
+
+interface Base {
+  readonly how: string;
+  readonly body: Uint8Array;
+  readonly metadata: readonly MetadataEntry[];
+}
+
 function withPrinter(input: FuzzInput): FuzzInput {
   return Object.defineProperty(input, fc.toStringMethod, { value: () => describeInput(input), enumerable: false });
 }
 
 /** Inputs for `rpc`: valid-looking and schema-generated bodies, mutated or not, with or without absurd metadata. */
 export function inputsFor(rpc: RpcSchema, pools: Pools): fc.Arbitrary<FuzzInput> {
-  const structured = messageBody(rpc.request, { depth: 3, maxRepeat: 20_000 }).map((body) => ({
-    how: "structured",
-    body,
-  }));
+  const none: readonly MetadataEntry[] = [];
+  const bases: fc.Arbitrary<Base>[] = [
+    messageBody(rpc.request, { depth: 3, maxRepeat: 20_000 }).map((body) => ({
+      how: "structured",
+      body,
+      metadata: none,
+    })),
+  ];
   const plausible = PLAUSIBLE[rpc.service](pools)[rpc.name];
-  const base = plausible
-    ? fc.oneof(structured, plausible.map((body) => ({ how: "plausible", body })))
-    : structured;
-  const parts = fc.record({ base, mutation, metadata: absurdMetadata(pools.agents) });
+  if (plausible) bases.push(plausible.map((body) => ({ how: "plausible", body, metadata: none })));
+  const valid = VALID[rpc.service](pools)[rpc.name];
+  if (valid) bases.push(valid.map((v) => ({ how: "valid", ...v })));
+  const parts = fc.record({ base: fc.oneof(...bases), mutation, metadata: absurdMetadata(pools.agents) });
   return parts.map(({ base: b, mutation: m, metadata }) => {
     const mutated = applyMutation(b.body, m);
     const body = Buffer.from(mutated.subarray(0, FUZZ.maxBodyBytes));
     const how = m.kind === "none" ? b.how : `${b.how}+${describeMutation(m)}`;
-    return withPrinter({ how, body, metadata });
+    return withPrinter({ how, body, metadata: [...b.metadata, ...metadata] });
   });
 }

@@ -69,8 +69,10 @@ export function judgeUnary(rpc: RpcSchema, out: CallOutcome, oversizeHeaders: bo
     return { outcome: "ok", problem: `response does not decode as ${rpc.name}'s response: ${String(e)}` };
   }
   if (isRecord(res) && res.accepted === false) {
-    if (typeof res.reason === "string" && res.reason.trim() !== "") return { outcome: "rejected" };
-    return { outcome: "rejected", problem: "accepted=false without a reason" };
+    if (typeof res.reason !== "string" || res.reason.trim() === "")
+      return { outcome: "rejected", problem: "accepted=false without a reason" };
+    // Bucket by the reason's leading code ("buffer_full: ...", "agent_id: ...", "DUPLICATE_DETECTED ...").
+    return { outcome: `rejected(${/^[\w.]+/.exec(res.reason)?.[0] ?? "?"})` };
   }
   return { outcome: "ok" };
 }

@@ -1,4 +1,4 @@
-/** The agents and task ids the valid-looking inputs draw from; the agents accept any content type. */
+/** The agents, sinks and task ids the inputs draw from; all of the agents accept any content type. */
 import { CommunicationClass, RegisterAgentRequest, RegisterAgentResponse, RegistrationType } from "@sw4rm/protocol";
 import type { FuzzServer } from "./fuzzServer.js";
 import type { Pools } from "./inputs.js";
@@ -6,6 +6,7 @@ import type { Pools } from "./inputs.js";
 export const POOLS: Pools = {
   agents: ["fuzz-a", "fuzz-b", "fuzz-c", "fuzz-d"],
   tasks: ["task-1", "task-2", "task-3", "task-4"],
+  sinks: ["sink-0", "sink-1", "sink-2"],
 };
 
 /** Registers `ids` (modalities `*\/*`); throws when one is refused. */

@@ -10,6 +10,12 @@ export type CallOutcome =
   | { readonly kind: "ok"; readonly bytes: Buffer; readonly ms: number }
   | { readonly kind: "error"; readonly code: status; readonly details: string; readonly ms: number };
 
+/** A failed call's status. */
+export interface StatusOutcome {
+  readonly code: status;
+  readonly details: string;
+}
+
 /** Server streams: how many items arrived before the call ended (or before we cancelled it). */
 export type StreamOutcome =
   | { readonly kind: "ended"; readonly items: number; readonly ms: number }
@@ -124,7 +130,29 @@ export class RawClient {
     });
   }
 
+  /** A long-lived server stream on this client's connection (see `openStream`). */
+  stream(path: string, body: Buffer, onItem: (bytes: Buffer) => void): OpenStream {
+    return openStream(this.#client, path, body, onItem);
+  }
+
   close(): void {
     this.#client.close();
   }
+}
+
+/** A server stream kept open until `cancel()`; `done` settles when it ends for any reason. */
+export interface OpenStream {
+  cancel(): void;
+  readonly done: Promise<void>;
+}
+
+/** Opens a long-lived server stream (no deadline) on `client`, calling `onItem` for every message. */
+export function openStream(client: Client, path: string, body: Buffer, onItem: (bytes: Buffer) => void): OpenStream {
+  const call = client.makeServerStreamRequest(path, identity, identity, body, new Metadata(), {});
+  call.on("data", onItem);
+  const done = new Promise<void>((resolve) => {
+    call.on("error", () => resolve());
+    call.on("end", () => resolve());
+  });
+  return { cancel: () => call.cancel(), done };
 }

@@ -23,6 +23,7 @@ export interface FuzzSummary {
   readonly crashes: number;
   readonly hangs: number;
   readonly maxStallMs: number;
+  readonly sinkDeliveries: number;
   readonly findings: readonly Finding[];
   readonly seed: number;
   readonly runs: number;
@@ -41,6 +42,8 @@ export class FuzzStats {
   hangs = 0;
   /** Longest time the server did not answer the watchdog's health checks. */
   maxStallMs = 0;
+  /** Deliveries the sinks received and acked (the happy path kept working under fuzz). */
+  sinkDeliveries = 0;
   readonly #started = performance.now();
 
   record(family: Family, target: string, outcome: string): void {
@@ -76,6 +79,7 @@ export class FuzzStats {
       crashes: this.crashes,
       hangs: this.hangs,
       maxStallMs: this.maxStallMs,
+      sinkDeliveries: this.sinkDeliveries,
       findings: this.findings,
       durationMs: Math.round(performance.now() - this.#started),
       ...extra,
@@ -88,7 +92,8 @@ export function summaryLine(s: FuzzSummary): string {
   return (
     `fuzz: ${s.inputs} inputs (router: ${f.router}, registry: ${f.registry}, scheduler: ${f.scheduler}, ` +
     `raw-http2: ${f["raw-http2"]}) — ${s.crashes} crashes, ${s.hangs} hangs, ${s.findings.length} findings ` +
-    `[seed ${s.seed}, runs ${s.runs}, longest stall ${s.maxStallMs} ms, ${(s.durationMs / 1000).toFixed(1)} s]`
+    `[seed ${s.seed}, runs ${s.runs}, longest stall ${s.maxStallMs} ms, ${s.sinkDeliveries} deliveries acked by ` +
+    `well-behaved agents, ${(s.durationMs / 1000).toFixed(1)} s]`
   );
 }
 

@@ -43,6 +43,32 @@ const health = fc.oneof(
   fc.constantFrom(1000, 20_000).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]))),
 );
 
+/** A valid registration: pool agents again (an update) or new agents joining (announced to everyone). */
+export function validRegister(pools: RegistryPools): fc.Arbitrary<Uint8Array> {
+  return fc
+    .record({
+      agentId: fc.oneof(fc.constantFrom(...pools.agents), fc.integer({ min: 0, max: 999 }).map((n) => `fuzz-new-${n}`)),
+      description: fc.constantFrom(0, 10, 200).map(words),
+      modalities: fc.constantFrom(["*/*"], ["application/json", "text/*"], []),
+    })
+    .map(({ agentId, description, modalities }) =>
+      RegisterAgentRequest.encode({
+        agent: {
+          agentId,
+          name: `Fuzz ${agentId}`,
+          description,
+          capabilities: ["fuzz"],
+          communicationClass: 0,
+          modalitiesSupported: [...modalities],
+          reasoningConnectors: [],
+          publicKey: new Uint8Array(),
+          registrationType: 0,
+          maxConcurrentDelegations: 0,
+        },
+      }).finish(),
+    );
+}
+
 export const plausibleRegistry = {
   registerAgent: (pools: RegistryPools) =>
     fc

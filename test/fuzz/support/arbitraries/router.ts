@@ -9,12 +9,14 @@ import {
   DEFAULT_PAYLOAD_LIMITS,
   DeliveryAckRequest,
   type Envelope,
+  EnvelopeFactory,
   jsonBytes,
   MessageType,
   SendMessageRequest,
   StreamRequest,
 } from "@sw4rm/protocol";
 import fc from "fast-check";
+import type { MetadataEntry } from "../rawClient.js";
 import { anyBytes, anyString } from "./values.js";
 
 const CONTENT_TYPES = [
@@ -62,6 +64,45 @@ const ackProto: fc.Arbitrary<Uint8Array> = fc
 export interface RouterPools {
   /** Registered agent ids (producers and recipients). */
   readonly agents: readonly string[];
+  /** Registered agents whose queues are drained (see sinks.ts): messages to them are admitted. */
+  readonly sinks: readonly string[];
+}
+
+/** A request that should succeed, with the metadata it needs. */
+export interface ValidCall {
+  readonly body: Uint8Array;
+  readonly metadata: MetadataEntry[];
+}
+
+const VALID_TYPES = [
+  MessageType.DATA,
+  MessageType.NOTIFICATION,
+  MessageType.TOOL_CALL,
+  MessageType.NEGOTIATION,
+  MessageType.HITL_INVOCATION,
+];
+
+/**
+ * A well-formed envelope from a pool agent to a sink, sometimes with a class override, sometimes with
+ * a reused idempotency token (then DUPLICATE_DETECTED / ALREADY_IN_PROGRESS): admitted and delivered.
+ */
+export function validSend(pools: RouterPools): fc.Arbitrary<ValidCall> {
+  return fc
+    .record({
+      producerId: fc.constantFrom(...pools.agents),
+      to: fc.constantFrom(...pools.sinks),
+      type: fc.constantFrom(...VALID_TYPES),
+      value: fc.jsonValue({ maxDepth: 3 }),
+      token: fc.option(fc.constantFrom("tok-a", "tok-b"), { freq: 4, nil: undefined }),
+      ttlMs: fc.constantFrom(0, 60_000),
+      lane: fc.option(fc.constantFrom("PRIVILEGED", "STANDARD", "BULK", "3"), { freq: 2, nil: undefined }),
+    })
+    .map(({ producerId, to, type, value, token, ttlMs, lane }) => {
+      const msg = new EnvelopeFactory({ producerId }).json(type, value, { idempotencyToken: token, ttlMs });
+      const metadata: MetadataEntry[] = [["sw4rm-to", to]];
+      if (lane !== undefined) metadata.push(["sw4rm-class", lane]);
+      return { body: SendMessageRequest.encode({ msg }).finish(), metadata };
+    });
 }
 
 export function plausibleEnvelope(pools: RouterPools): fc.Arbitrary<Envelope> {

@@ -16,6 +16,22 @@ import { anyBytes, anyString } from "./values.js";
 export interface SchedulerPools {
   readonly agents: readonly string[];
   readonly tasks: readonly string[];
+  /** Agents that run whatever they are sent (see sinks.ts). */
+  readonly sinks: readonly string[];
+}
+
+/** A valid task for a sink: dispatched, run (READ, FULFILLED) and finished while the fuzz goes on. */
+export function validSubmit(pools: SchedulerPools): fc.Arbitrary<Uint8Array> {
+  return fc
+    .record({
+      agentId: fc.constantFrom(...pools.sinks),
+      taskId: fc.uuid(),
+      priority: fc.integer({ min: -19, max: 20 }),
+      params: fc.jsonValue({ maxDepth: 2 }).map((v) => new TextEncoder().encode(JSON.stringify(v) ?? "null")),
+      contentType: fc.constant("application/json"),
+      scope: fc.constantFrom("*", "repo:a", "repo:a/src", "repo:b"),
+    })
+    .map((r) => SubmitTaskRequest.encode(r).finish());
 }
 
 const params = fc.oneof(
