@@ -34,11 +34,15 @@ import { startWatchdog, type Watchdog } from "./support/watchdog.js";
 const FAMILY_TIMEOUT_MS = 120_000;
 
 describe("fuzz: sw4rm up under random and malformed input", () => {
-  let server: FuzzServer;
-  let watchdog: Watchdog;
-  let sinks: Sinks;
+  let server: FuzzServer | undefined;
+  let watchdog: Watchdog | undefined;
+  let sinks: Sinks | undefined;
   const stats = new FuzzStats();
-  const ctx = (): FuzzContext => ({ server, stats, watchdog });
+  /** The running setup (beforeAll succeeded, or every test fails here with the reason). */
+  const ctx = (): FuzzContext & { readonly sinks: Sinks } => {
+    if (!server || !watchdog || !sinks) throw new Error("the fuzz server did not start (see beforeAll)");
+    return { server, stats, watchdog, sinks };
+  };
 
   beforeAll(async () => {
     server = await startFuzzServer();
@@ -49,9 +53,11 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
 
   afterAll(async () => {
     if (!server) return;
-    stats.noteStall((await watchdog.stop()).maxMs);
-    await sinks.stop();
-    stats.sinkDeliveries = sinks.delivered();
+    if (watchdog) stats.noteStall((await watchdog.stop()).maxMs);
+    if (sinks) {
+      await sinks.stop();
+      stats.sinkDeliveries = sinks.delivered();
+    }
     const serverLog = summarizeServerLog(server.child.stderr());
     const summary = stats.summary({ seed: FUZZ.seed, runs: FUZZ.runs, serverLog });
     writeSummary(summary);
@@ -68,6 +74,7 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
   });
 
   it("every RPC refuses a request above the gRPC limit (RESOURCE_EXHAUSTED) and handles one at the limit", async () => {
+    const { server } = ctx();
     const over = bodyOfSize(OVER_LIMIT);
     const at = bodyOfSize(AT_LIMIT);
     for (const rpc of RPCS.filter((r) => !r.serverStreaming)) {
@@ -84,6 +91,7 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
   }, FAMILY_TIMEOUT_MS);
 
   it.skipIf(!FUZZ.heavy)("worst-case bodies at the limit (millions of repeated elements) do not stall it", async () => {
+    const { server, watchdog } = ctx();
     for (const rpc of RPCS.filter((r) => !r.serverStreaming)) {
       for (const [how, body] of worstCaseBodies(rpc, AT_LIMIT - 64)) {
         await watchdog.mark();
@@ -102,7 +110,7 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
 
   /** One call with the oracle's verdict and, when it failed, its status. */
   async function probe(rpc: RpcSchema, body: Buffer): Promise<{ verdict: Verdict; error?: StatusOutcome }> {
-    const client = server.clients[rpc.service];
+    const client = ctx().server.clients[rpc.service];
     if (rpc.serverStreaming) {
       const out = await client.serverStream(rpc.path, body, [], FUZZ.streamOpenMs);
       return { verdict: judgeStream(out, false), error: out.kind === "error" ? out : undefined };
@@ -112,6 +120,7 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
   }
 
   // Finding F1 (README): grpc-js answers undecodable bytes with INTERNAL "Error deserializing request".
+  // The registry and scheduler cases fail until process/ registers `component.service` for them.
   describe.each<ServiceKey>(["router", "registry", "scheduler"])("%s", (service) => {
     it("answers undecodable requests with INVALID_ARGUMENT naming the problem, never INTERNAL", async () => {
       const failures: string[] = [];
@@ -141,6 +150,7 @@ describe("fuzz: sw4rm up under random and malformed input", () => {
   });
 
   it("still reports SERVING everywhere and routes a normal SendMessage afterwards", async () => {
+    const { server, sinks } = ctx();
     await server.assertHealthy("at the end");
     expect(await normalSendMessage(server)).toEqual({ accepted: true, reason: "" });
     // Well-behaved agents kept receiving while everything else was thrown at the server.
