@@ -13,11 +13,20 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): TimerHandle;
 }
 
+/** setTimeout fires after 1 ms for delays above 2^31-1 ms; longer timers are re-armed in steps. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref?.();
+    const at = Date.now() + Math.max(0, ms);
+    let t: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const left = at - Date.now();
+      t = setTimeout(left > MAX_TIMEOUT_MS ? arm : fn, Math.min(Math.max(0, left), MAX_TIMEOUT_MS));
+      t.unref?.();
+    };
+    arm();
     return { cancel: () => clearTimeout(t) };
   },
 };

@@ -19,7 +19,6 @@ const runs = intEnv("SW4RM_FUZZ_RUNS", 40);
 
 export const FUZZ = {
   runs,
-  heavy: process.env.SW4RM_FUZZ_HEAVY === "1" || (process.env.SW4RM_FUZZ_HEAVY !== "0" && runs >= 200),
   seed: intEnv("SW4RM_FUZZ_SEED", 0x5747),
   shrink: process.env.SW4RM_FUZZ_SHRINK === "1",
   /** Inputs sent concurrently per property run (1..batch). */

@@ -3,6 +3,7 @@
  * bodies no decoder accepts, and a normal SendMessage between two fresh agents (the server still
  * does its job after being fuzzed).
  */
+import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "../../../packages/server/src/process/grpcServer.js";
 import {
   EnvelopeFactory,
   MAX_GRPC_MESSAGE_BYTES,
@@ -27,6 +28,11 @@ export function bodyOfSize(size: number): Buffer {
 
 export const AT_LIMIT = MAX_GRPC_MESSAGE_BYTES;
 export const OVER_LIMIT = MAX_GRPC_MESSAGE_BYTES + 1;
+
+/** The request size limit of a service's port: the router takes the gRPC maximum, the control plane 1 MiB. */
+export function limitOf(service: string): number {
+  return service === "router" ? MAX_GRPC_MESSAGE_BYTES : CONTROL_PLANE_MAX_MESSAGE_BYTES;
+}
 
 /** Bodies every protobuf decoder must refuse. */
 export const UNDECODABLE_BODIES: readonly (readonly [how: string, body: Buffer])[] = [

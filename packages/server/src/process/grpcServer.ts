@@ -4,11 +4,19 @@ import { MAX_GRPC_MESSAGE_BYTES } from "@sw4rm/protocol";
 import { type BindAddress, formatAddress } from "./address.js";
 import { addHealth, type PortHealth } from "./health.js";
 
+/**
+ * Largest request the control-plane services (registry, scheduler) accept. Their messages are small;
+ * a cap well below the router's keeps a huge body from blocking the shared event loop while it decodes.
+ */
+export const CONTROL_PLANE_MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export interface GrpcBinding {
   /** Fully-qualified proto service name, used as the health-check service name. */
   readonly healthName: string;
   readonly definition: ServiceDefinition;
   readonly implementation: UntypedServiceImplementation;
+  /** Largest request this service needs (default MAX_GRPC_MESSAGE_BYTES); a port takes its services' maximum. */
+  readonly maxReceiveBytes?: number;
 }
 
 export interface BoundGrpcServer {
@@ -23,8 +31,9 @@ export async function bindGrpcServer(
   bindings: readonly GrpcBinding[],
   credentials: ServerCredentials = ServerCredentials.createInsecure(),
 ): Promise<BoundGrpcServer> {
+  const maxReceive = Math.max(...bindings.map((b) => b.maxReceiveBytes ?? MAX_GRPC_MESSAGE_BYTES));
   const server = new Server({
-    "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
+    "grpc.max_receive_message_length": maxReceive,
     "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,
   });
   for (const b of bindings) server.addService(b.definition, b.implementation);

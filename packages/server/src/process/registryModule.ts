@@ -1,6 +1,6 @@
 /** The registry as a ServiceModule (port: addresses.registry). Provides `directory` to later modules. */
-import { RegistryServiceService } from "@sw4rm/protocol";
 import { createRegistry } from "../registry/index.js";
+import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "./grpcServer.js";
 import type { ServiceModule } from "./modules.js";
 
 export const registryModule: ServiceModule = {
@@ -19,7 +19,8 @@ export const registryModule: ServiceModule = {
         {
           service: "registry",
           healthName: "sw4rm.registry.RegistryService",
-          definition: RegistryServiceService,
+          definition: component.service,
+          maxReceiveBytes: CONTROL_PLANE_MAX_MESSAGE_BYTES,
           implementation: component.grpc,
         },
       ],

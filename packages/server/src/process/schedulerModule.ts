@@ -3,8 +3,9 @@
  * CONTROL envelopes go out through the router and the agents' ACKs/notifications addressed to the
  * scheduler come back in-process (router `attachLocal`).
  */
-import { MessageType, SchedulerServiceService } from "@sw4rm/protocol";
+import { MessageType } from "@sw4rm/protocol";
 import { createScheduler, SCHEDULER_AGENT_ID, type SchedulerOptions } from "../scheduler/index.js";
+import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "./grpcServer.js";
 import { requireComponent, type ServiceModule } from "./modules.js";
 
 export const schedulerModule: ServiceModule = {
@@ -29,7 +30,8 @@ export const schedulerModule: ServiceModule = {
         {
           service: "scheduler",
           healthName: "sw4rm.scheduler.SchedulerService",
-          definition: SchedulerServiceService,
+          definition: scheduler.service,
+          maxReceiveBytes: CONTROL_PLANE_MAX_MESSAGE_BYTES,
           implementation: scheduler.grpc,
         },
       ],

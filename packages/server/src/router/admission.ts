@@ -250,13 +250,12 @@ export class Admission implements RouterIngress {
     ack: { stage: AckStage; code: ErrorCode; note: string; log?: Logger },
   ): Promise<void> {
     if (producerId === this.#d.options.routerId || !this.#d.directory.get(producerId)) return;
-    const nack = buildAckEnvelope(this.#factory, {
-      ackFor: messageId,
-      stage: ack.stage,
-      errorCode: ack.code,
-      note: ack.note,
-      correlationId,
-    });
+    const build = (cid: string | undefined) =>
+      buildAckEnvelope(this.#factory, { ackFor: messageId, stage: ack.stage, errorCode: ack.code, note: ack.note, correlationId: cid });
+    let nack = build(correlationId);
+    // A rejected message may carry an invalid correlation_id (that can be why it was rejected); the
+    // NACK must still be valid, so it then starts a correlation of its own (ack_for names the message).
+    if (validateEnvelope(nack, { nowMs: this.#d.clock.now() })?.field === "correlation_id") nack = build(undefined);
     try {
       const result = await this.submit(nack, { to: [producerId], system: true });
       if (!result.accepted) (ack.log ?? this.#d.logger).warn({ reason: result.reason }, "could not queue NACK");
