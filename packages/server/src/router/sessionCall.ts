@@ -16,6 +16,7 @@ import type { DeliverySink } from "./deliverySink.js";
 import { reason } from "./reasons.js";
 import type { SessionCore, SessionDuplex } from "./sessionHandlers.js";
 import type { Lane } from "./store.js";
+import { undecodableReason } from "./wire.js";
 
 const STORE = "the router store (router.sqlite in the data directory)";
 const SEND_REFUSED = { operation: "send refused, nothing was stored", store: STORE } as const;
@@ -71,6 +72,9 @@ export class SessionCall {
   #onFrame(frame: routerSession.ClientFrame): void {
     if (this.#ended) return;
     try {
+      const undecodable = undecodableReason(frame);
+      if (undecodable)
+        throw new Sw4rmError(ErrorCode.VALIDATION_ERROR, undecodable, { grpcStatus: GrpcStatus.INVALID_ARGUMENT });
       if (this.#agentId === undefined) {
         if (!frame.open) throw validationError("frame", "the first ClientFrame must be `open` (agent_id, receive)");
         this.#open(frame.open);

@@ -12,6 +12,7 @@ import type { DeliverySession } from "./deliverySession.js";
 import type { DeliverySink } from "./deliverySink.js";
 import type { ResolvedRouterOptions } from "./options.js";
 import { SessionCall } from "./sessionCall.js";
+import { tolerantDeserialize } from "./wire.js";
 
 export type SessionDuplex = ServerDuplexStream<routerSession.ClientFrame, routerSession.ServerFrame>;
 
@@ -26,7 +27,14 @@ export interface SessionCore {
   isClosed(): boolean;
 }
 
-export const routerSessionDefinition = routerSession.RouterSessionService;
+/** The generated definition, with frames that do not decode answered INVALID_ARGUMENT (not INTERNAL). */
+export const routerSessionDefinition = {
+  ...routerSession.RouterSessionService,
+  session: {
+    ...routerSession.RouterSessionService.session,
+    requestDeserialize: tolerantDeserialize(routerSession.ClientFrame, "sw4rm.ext.router.v1.ClientFrame"),
+  },
+} as const;
 
 export function createSessionHandlers(core: SessionCore): routerSession.RouterSessionServer {
   return {
