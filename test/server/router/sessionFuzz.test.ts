@@ -3,7 +3,7 @@
  * send is answered (accepted or with a reason), a broken stream ends with INVALID_ARGUMENT naming the
  * problem, and the router keeps serving well-formed sessions afterwards.
  */
-import { type Client, credentials, Metadata, makeGenericClientConstructor, status } from "@grpc/grpc-js";
+import { type ClientDuplexStream, credentials, Metadata, makeGenericClientConstructor, status } from "@grpc/grpc-js";
 import { Envelope, MessageType, routerSession as wire } from "@sw4rm/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,12 +36,11 @@ function exchange(frames: readonly Uint8Array[]): Promise<Outcome> {
     },
     "RawSession",
   );
-  const client = new Raw(h.address, credentials.createInsecure()) as Client & {
-    session(md: Metadata, o: object): import("@grpc/grpc-js").ClientDuplexStream<Uint8Array, wire.ServerFrame>;
-  };
+  const client = new Raw(h.address, credentials.createInsecure());
+  const open = client.session as (md: Metadata, o: object) => ClientDuplexStream<Uint8Array, wire.ServerFrame>;
   return new Promise((resolve) => {
     const out: Outcome = { frames: [], status: -1, details: "" };
-    const call = client.session(new Metadata(), { deadline: Date.now() + 10_000 });
+    const call = open.call(client, new Metadata(), { deadline: Date.now() + 10_000 });
     call.on("data", (f: wire.ServerFrame) => out.frames.push(f));
     call.on("status", (s: { code: number; details: string }) => {
       out.status = s.code;
