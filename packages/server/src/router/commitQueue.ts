@@ -37,8 +37,9 @@ export class CommitQueue {
     return this.#committer.submit({ admit: item }) as Promise<AdmitOutcome>;
   }
 
+  /** Acks go ahead of waiting admissions: under a flood of sends, consumers still get their acks through. */
   ack(item: AckItem): Promise<AckResult> {
-    return this.#committer.submit({ ack: item }) as Promise<AckResult>;
+    return this.#committer.submit({ ack: item }, true) as Promise<AckResult>;
   }
 
   /** Transactions committed so far. */

@@ -21,6 +21,8 @@ export class GroupCommitter<T, R> {
   readonly #commit: (items: T[]) => Promise<BatchCommit<R>>;
   readonly #maxBatch: number;
   #queue: Pending<T, R>[] = [];
+  /** Served before #queue in every batch (acks: they free capacity, admissions add load). */
+  #urgent: Pending<T, R>[] = [];
   #running = false;
   #syncing = 0;
   #idle: (() => void)[] = [];
@@ -33,9 +35,10 @@ export class GroupCommitter<T, R> {
     this.#maxBatch = maxBatch;
   }
 
-  submit(item: T): Promise<R> {
+  /** Queues `item` for the next batch; `urgent` items go ahead of every non-urgent one still waiting. */
+  submit(item: T, urgent = false): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.#queue.push({ item, resolve, reject });
+      (urgent ? this.#urgent : this.#queue).push({ item, resolve, reject });
       if (!this.#running) {
         this.#running = true;
         // Yield once so submissions arriving in the same I/O turn join the first batch.
@@ -46,8 +49,9 @@ export class GroupCommitter<T, R> {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
+      while (this.#urgent.length + this.#queue.length > 0) {
+        const batch = this.#urgent.splice(0, this.#maxBatch);
+        if (batch.length < this.#maxBatch) batch.push(...this.#queue.splice(0, this.#maxBatch - batch.length));
         let committed: BatchCommit<R>;
         try {
           committed = await this.#commit(batch.map((p) => p.item));

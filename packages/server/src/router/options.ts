@@ -47,7 +47,7 @@ export function resolveRouterOptions(options: RouterOptions = {}): ResolvedRoute
   return {
     inboundBufferCapacity: options.inboundBufferCapacity ?? DEFAULTS.inboundBufferCapacity,
     deliveryLeaseMs: options.deliveryLeaseMs ?? DEFAULTS.deliveryLeaseMs,
-    maxInFlightPerStream: options.maxInFlightPerStream ?? 64,
+    maxInFlightPerStream: options.maxInFlightPerStream ?? 256,
     dedupWindowMs: options.dedupWindowMs ?? DEFAULTS.dedupWindowMs,
     payloadLimits: options.payloadLimits ?? {},
     sweepIntervalMs: options.sweepIntervalMs ?? 1_000,

@@ -128,8 +128,13 @@ export class SqliteRouterStore implements RouterStore {
   /** Runs `fn` in one transaction and applies its depth changes after the commit. */
   #tx<T>(fn: () => T): T {
     this.#delta.clear();
+    this.#seqTouched.clear();
     try {
-      const out = this.#db.transaction(fn)();
+      const out = this.#db.transaction(() => {
+        const result = fn();
+        this.#writeSeqs();
+        return result;
+      })();
       for (const [agentId, d] of this.#delta) {
         const cur = this.#depths.get(agentId);
         if (cur !== undefined) this.#depths.set(agentId, cur + d);
@@ -157,13 +162,32 @@ export class SqliteRouterStore implements RouterStore {
     return base + pending;
   }
 
+  /** Last seq per agent, cached; the running transaction's new values are written once at its end. */
+  readonly #seqs = new Map<string, number>();
+  readonly #seqTouched = new Set<string>();
+
   #nextSeq = (agentId: string): number => {
-    const row = this.#prep(
-      `INSERT INTO agent_seq (agent_id, last_seq) VALUES (?, 1)
-       ON CONFLICT(agent_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
-    ).get(agentId) as { last_seq: number };
-    return row.last_seq;
+    let last = this.#seqs.get(agentId);
+    if (last === undefined) {
+      const row = this.#prep("SELECT last_seq FROM agent_seq WHERE agent_id = ?").get(agentId) as
+        | { last_seq: number }
+        | undefined;
+      last = row?.last_seq ?? 0;
+    }
+    // A rolled-back transaction leaves a gap in the cached counter: harmless, a seq is never reused.
+    this.#seqs.set(agentId, last + 1);
+    this.#seqTouched.add(agentId);
+    return last + 1;
   };
+
+  #writeSeqs(): void {
+    const upsert = this.#prep(
+      `INSERT INTO agent_seq (agent_id, last_seq) VALUES (?, ?)
+       ON CONFLICT(agent_id) DO UPDATE SET last_seq = excluded.last_seq`,
+    );
+    for (const agentId of this.#seqTouched) upsert.run(agentId, this.#seqs.get(agentId));
+    this.#seqTouched.clear();
+  }
 
   #duplicate(item: AdmitItem, nowMs: number): AdmitOutcome | undefined {
     // spec §11.2: token first; the (producer, sequence) fallback only for retries, never first attempts.
@@ -298,15 +322,22 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   #ackOne(item: AckItem, nowMs: number): AckResult {
-    const row = this.#row(item.agentId, item.seq);
-    if (!row || row.message_id !== item.messageId) return "unknown";
+    if (item.seq <= 0n || item.seq > BigInt(Number.MAX_SAFE_INTEGER)) return "unknown";
     if (item.outcome === "permanent_failure") {
+      const row = this.#row(item.agentId, item.seq);
+      if (!row || row.message_id !== item.messageId) return "unknown";
       this.#deadLetter(row, ErrorCode.ERROR_CODE_UNSPECIFIED, "permanent_failure: consumer rejected", nowMs, item.attempts);
-    } else {
-      this.#prep("DELETE FROM deliveries WHERE rowid = ?").run(row.rid);
-      this.#prep("UPDATE messages SET pending = pending - 1 WHERE message_id = ?").run(row.message_id);
-      this.#adjust(row.agent_id, -1);
+      return "recorded";
     }
+    // One statement: only this agent's copy with exactly this message id is removed.
+    const removed = this.#prep("DELETE FROM deliveries WHERE agent_id = ? AND seq = ? AND message_id = ?").run(
+      item.agentId,
+      Number(item.seq),
+      item.messageId,
+    ).changes;
+    if (removed === 0) return "unknown";
+    this.#prep("UPDATE messages SET pending = pending - 1 WHERE message_id = ?").run(item.messageId);
+    this.#adjust(item.agentId, -1);
     return "recorded";
   }
 
@@ -394,8 +425,7 @@ export class SqliteRouterStore implements RouterStore {
     return this.#tx(() => {
       const d = this.#prep("DELETE FROM dedup WHERE created_at <= ?").run(cutoff).changes;
       const m = this.#prep(
-        `DELETE FROM messages WHERE pending <= 0 AND admitted_at <= ?
-         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.message_id)`,
+        "DELETE FROM messages WHERE pending <= 0 AND admitted_at <= ?",
       ).run(cutoff).changes;
       return d + m;
     });

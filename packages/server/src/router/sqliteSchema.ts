@@ -46,7 +46,9 @@ DROP INDEX IF EXISTS deliveries_queue;
 DROP INDEX IF EXISTS deliveries_lease;
 CREATE INDEX IF NOT EXISTS deliveries_lane ON deliveries(agent_id, lane, seq);
 CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries(expires_at) WHERE expires_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries(message_id);
+-- messages.pending counts a message's copies, so no index by message_id is kept (each would cost a
+-- random B-tree page per admission and per ack).
+DROP INDEX IF EXISTS deliveries_message;
 -- Per-agent seq counter; never reset, so a seq is never reused even after acks delete rows.
 CREATE TABLE IF NOT EXISTS agent_seq (agent_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS dedup (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, created_at INTEGER NOT NULL);
