@@ -54,7 +54,7 @@ function table(rows: readonly ResultRow[]): string {
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
   const head = [
-    `Run: ${report.startedAt} .. ${report.finishedAt}, \`${report.command}\`, commit ${m.gitCommit}${m.gitDirty ? " (+ uncommitted changes)" : ""}.`,
+    `Run: ${report.startedAt} .. ${report.finishedAt}, \`${report.command.replace(/ --$/, "")}\`, commit ${m.gitCommit}${m.gitDirty ? " (+ uncommitted changes)" : ""}.`,
     `Machine: ${m.cpuModel} x${m.cores}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${m.natsServer}; load average at start ${m.loadAvgAtStart.join(" / ")}.`,
     `Settings: ${report.settings.payloadBytes}-byte payloads, ${report.settings.concurrency} in-flight calls, window ${report.settings.sizes.durationMs / 1000} s after ${report.settings.sizes.warmupMs / 1000} s warm-up.`,
   ];

@@ -139,7 +139,7 @@ async function main(): Promise<number> {
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date().toISOString(),
-    command: `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
+    command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
     quick: ctx.quick,
     only: flags.only ?? null,
     machine,
