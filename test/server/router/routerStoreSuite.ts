@@ -5,6 +5,7 @@
 import { CommunicationClass, ErrorCode } from "@sw4rm/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AdmitItem, RouterStore } from "../../../packages/server/src/router/index.js";
+import { leaseKey } from "../../../packages/server/src/router/store.js";
 
 export interface StoreFixture {
   readonly store: RouterStore;
@@ -142,7 +143,7 @@ export function runRouterStoreSuite(name: string, makeStore: () => Promise<Store
       const [x, y] = [item({ expiresAtMs: 2000 }), item({ expiresAtMs: 2000 })];
       await s.admit([x!, y!], 1000);
       const attempts = [{ atMs: 1500, event: "delivered", reason: "attempt 1" }];
-      const dead = await s.expireDue(2000, ErrorCode.TTL_EXPIRED, "ttl_expired: t", (_a, seq) => seq === 2n);
+      const dead = await s.expireDue(2000, ErrorCode.TTL_EXPIRED, "ttl_expired: t", new Set([leaseKey("a", 2n)]));
       expect(dead.map((d) => d.messageId)).toEqual([x!.messageId]);
       const later = await s.deadLetter("a", 2n, ErrorCode.TTL_EXPIRED, "ttl_expired: t", 2500, attempts);
       expect(later?.attempts.map((a) => a.event)).toEqual(["delivered", "dead_lettered"]);

@@ -22,11 +22,17 @@ import type { AgentDirectory, Logger, RouterIngress, SubmitOptions, SubmitResult
 import type { CommitQueue } from "./commitQueue.js";
 import type { ResolvedRouterOptions } from "./options.js";
 import { duplicateReason, laneOf, reason, reasonCode } from "./reasons.js";
-import type { AdmitItem, Lane, RouterStore } from "./store.js";
+import type { AdmitItem, Lane, QueuedDelivery, RouterStore } from "./store.js";
 import { encodeEnvelope } from "./wire.js";
 
 /** An in-process recipient (a server component); it must not throw for envelopes it does not expect. */
 export type LocalRecipient = (envelope: Envelope) => void | Promise<void>;
+
+/** A committed admission: the item and the copies (recipient, seq) it queued. */
+export interface Admitted {
+  readonly item: AdmitItem;
+  readonly deliveries: readonly QueuedDelivery[];
+}
 
 /** What the gRPC layer adds to SubmitOptions: the class override and the bytes as received. */
 export interface RouterSubmitOptions extends SubmitOptions {
@@ -42,8 +48,11 @@ export interface AdmissionDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly options: ResolvedRouterOptions;
-  /** Called after a commit with the agents that got new copies (wakes their streams). */
-  readonly onQueued: (agentIds: readonly string[]) => void;
+  /**
+   * Called after a commit with the agents that got new copies (wakes their streams), in commit order,
+   * with the admitted item so caught-up inboxes can take the copy without reading it back.
+   */
+  readonly onQueued: (agentIds: readonly string[], admitted?: Admitted) => void;
   readonly onReject?: (code: ErrorCode) => void;
 }
 
@@ -117,7 +126,7 @@ export class Admission implements RouterIngress {
       const outcome = await this.#d.commits.admit(item);
       if (outcome.kind === "accepted") {
         const recipients = outcome.deliveries.map((d) => d.agentId);
-        this.#d.onQueued(recipients);
+        this.#d.onQueued(recipients, { item, deliveries: outcome.deliveries });
         log.debug({ recipients, lane: item.lane }, "admitted");
         return { accepted: true, reason: "", code: ErrorCode.ERROR_CODE_UNSPECIFIED, recipients };
       }

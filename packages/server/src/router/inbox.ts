@@ -34,9 +34,22 @@ export class Inbox {
     this.agentId = agentId;
   }
 
-  /** New copies may have been queued (admission, DLQ requeue): read again on the next refill. */
+  /** New copies may have been queued (DLQ requeue, ...): read again on the next refill. */
   invalidate(): void {
     this.#drained.clear();
+  }
+
+  /**
+   * A copy was just committed for this agent (called in commit order). When its lane is caught up
+   * (drained: everything up to the cursor was read), the copy joins the read-ahead directly, saving
+   * a read of the row just written; otherwise the lane is read again on the next refill.
+   */
+  admitted(d: Delivery): void {
+    const cursor = this.#cursor.get(d.lane) ?? 0n;
+    if (d.seq <= cursor) return; // a refill already read it
+    if (!this.#drained.has(d.lane)) return; // the next refill reads it
+    this.#ahead.get(d.lane)?.push(d);
+    this.#cursor.set(d.lane, d.seq);
   }
 
   get inFlight(): number {
@@ -117,10 +130,9 @@ export class Inbox {
     return this.#leases.get(seq);
   }
 
-  /** True while `seq` is in flight under a lease that has not run out. */
-  isLeased(seq: bigint, nowMs: number): boolean {
-    const lease = this.#leases.get(seq);
-    return lease !== undefined && lease.leaseUntil > nowMs;
+  /** Seqs in flight under a lease that has not run out. */
+  *leasedSeqs(nowMs: number): Iterable<bigint> {
+    for (const [seq, lease] of this.#leases) if (lease.leaseUntil > nowMs) yield seq;
   }
 
   /** settle() by message id (the TTL sweep reports dead-lettered copies by message). */

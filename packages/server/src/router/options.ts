@@ -31,6 +31,12 @@ export interface RouterOptions {
    * checkpoints, so the last ones may be lost on power loss; several times faster on slow disks.
    */
   readonly durability?: "power-loss" | "process-crash";
+  /**
+   * Where `sw4rm up` runs the SQLite store: "main" (default: the event loop's thread) or "worker" (its
+   * own thread: database work never stalls gRPC I/O, at the cost of a message hop per store call; on
+   * the 2-core bench machine "main" measured faster, see BENCHMARKS.md).
+   */
+  readonly storeThread?: "worker" | "main";
   /** producer_id of envelopes the router itself emits (NACKs). */
   readonly routerId?: string;
 }
@@ -44,6 +50,8 @@ export function resolveRouterOptions(options: RouterOptions = {}): ResolvedRoute
     throw new TypeError(
       `router option durability must be "power-loss" or "process-crash", got ${JSON.stringify(options.durability)}`,
     );
+  if (options.storeThread !== undefined && options.storeThread !== "worker" && options.storeThread !== "main")
+    throw new TypeError(`router option storeThread must be "worker" or "main", got ${JSON.stringify(options.storeThread)}`);
   return {
     inboundBufferCapacity: options.inboundBufferCapacity ?? DEFAULTS.inboundBufferCapacity,
     deliveryLeaseMs: options.deliveryLeaseMs ?? DEFAULTS.deliveryLeaseMs,
@@ -55,9 +63,10 @@ export function resolveRouterOptions(options: RouterOptions = {}): ResolvedRoute
     privilegedPerSecond: options.privilegedPerSecond ?? 50,
     laneWeights: options.laneWeights ?? { standard: 4, bulk: 1 },
     maxBatch: options.maxBatch ?? 256,
-    readAhead: options.readAhead ?? 64,
+    readAhead: options.readAhead ?? 256,
     maxDeliveryBatch: options.maxDeliveryBatch ?? 64,
     durability: options.durability ?? "power-loss",
+    storeThread: options.storeThread ?? "main",
     routerId: options.routerId ?? "sw4rm-router",
   };
 }

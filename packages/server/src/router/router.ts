@@ -15,7 +15,7 @@ import {
 import type { Registry } from "prom-client";
 import type { AgentDirectory, CallGuard, Closeable, Logger, RouterIngress } from "../contracts.js";
 import { createRouterAdmin, type RouterAdmin } from "./admin.js";
-import { Admission, type LocalRecipient } from "./admission.js";
+import { type Admitted, Admission, type LocalRecipient } from "./admission.js";
 import { DeliverySession } from "./deliverySession.js";
 import { type DeliverySink, streamCallSink } from "./deliverySink.js";
 import { CommitQueue } from "./commitQueue.js";
@@ -26,7 +26,7 @@ import { type RouterOptions, resolveRouterOptions } from "./options.js";
 import { reason } from "./reasons.js";
 import { createSessionHandlers, routerSessionDefinition } from "./sessionHandlers.js";
 import { SqliteRouterStore, type SqliteRouterStoreOptions } from "./sqliteRouterStore.js";
-import type { RouterStore } from "./store.js";
+import { leaseKey, type RouterStore } from "./store.js";
 
 export interface CreateRouterConfig {
   /** A ready store (caller keeps ownership), or `dataDir` for the embedded SQLite store. */
@@ -84,11 +84,22 @@ export function createRouter(config: CreateRouterConfig): Router {
   };
   let closed = false;
 
-  const wake = (agentIds: readonly string[]) => {
-    for (const id of agentIds) {
-      inboxes.get(id)?.invalidate();
-      sessions.get(id)?.waker.notify();
-    }
+  const wake = (agentIds: readonly string[], admitted?: Admitted) => {
+    if (admitted) {
+      const { item } = admitted;
+      for (const d of admitted.deliveries)
+        inboxes.get(d.agentId)?.admitted({
+          agentId: d.agentId,
+          seq: d.seq,
+          messageId: item.messageId,
+          producerId: item.producerId,
+          correlationId: item.correlationId,
+          lane: item.lane,
+          envelope: item.envelope,
+          expiresAtMs: item.expiresAtMs,
+        });
+    } else for (const id of agentIds) inboxes.get(id)?.invalidate();
+    for (const id of agentIds) sessions.get(id)?.waker.notify();
   };
   const commits = new CommitQueue(store, () => clock.now(), options.maxBatch);
   const admission = new Admission({
@@ -148,7 +159,8 @@ export function createRouter(config: CreateRouterConfig): Router {
   async function sweep(): Promise<void> {
     const now = clock.now();
     const note = reason(ErrorCode.TTL_EXPIRED, "ttl_ms ran out before delivery");
-    const leased = (agentId: string, seq: bigint) => inboxes.get(agentId)?.isLeased(seq, now) ?? false;
+    const leased = new Set<string>();
+    for (const inbox of inboxes.values()) for (const seq of inbox.leasedSeqs(now)) leased.add(leaseKey(inbox.agentId, seq));
     for (const entry of await store.expireDue(now, ErrorCode.TTL_EXPIRED, note, leased)) {
       inboxes.get(entry.agentId)?.settleMessage(entry.messageId);
       logger.info({ message_id: entry.messageId, correlation_id: entry.correlationId }, "ttl expired in queue");

@@ -26,6 +26,7 @@ import type {
   QueuedDelivery,
   RouterStore,
 } from "./store.js";
+import { leaseKey } from "./store.js";
 
 export interface SqliteRouterStoreOptions {
   /**
@@ -365,14 +366,14 @@ export class SqliteRouterStore implements RouterStore {
     nowMs: number,
     code: ErrorCode,
     reason: string,
-    skip?: (agentId: string, seq: bigint) => boolean,
+    leased?: ReadonlySet<string>,
   ): Promise<DlqEntry[]> {
     return this.#txDurable(() => {
       const rows = this.#prep(
         `${JOINED} WHERE d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT 1000`,
       ).all(nowMs) as DeliveryRow[];
       return rows
-        .filter((row) => !skip?.(row.agent_id, BigInt(row.seq)))
+        .filter((row) => !leased?.has(leaseKey(row.agent_id, BigInt(row.seq))))
         .map((row) => this.#deadLetter(row, code, reason, nowMs));
     });
   }

@@ -138,6 +138,11 @@ export type AckResult = "recorded" | "unknown";
  * configured durability); reads never write. Leases are not stored: after a restart every copy that
  * was in flight is queued again with its seq, which is exactly the redelivery the protocol requires.
  */
+/** Key of one copy in a `leased` set (see RouterStore.expireDue). */
+export function leaseKey(agentId: string, seq: bigint): string {
+  return `${agentId}\u0000${seq}`;
+}
+
 export interface CommitBatch {
   readonly admits: readonly AdmitItem[];
   readonly acks: readonly AckItem[];
@@ -176,15 +181,10 @@ export interface RouterStore {
     attempts?: readonly DlqAttempt[],
   ): Promise<DlqEntry | undefined>;
   /**
-   * Dead-letters copies whose expiry has passed (TTL sweep), except those `skip` names (copies in
-   * flight under a live lease: their consumer may still ack them).
+   * Dead-letters copies whose expiry has passed (TTL sweep), except those in `leased` (keys from
+   * `leaseKey`: copies in flight under a live lease, whose consumer may still ack them).
    */
-  expireDue(
-    nowMs: number,
-    code: ErrorCode,
-    reason: string,
-    skip?: (agentId: string, seq: bigint) => boolean,
-  ): Promise<DlqEntry[]>;
+  expireDue(nowMs: number, code: ErrorCode, reason: string, leased?: ReadonlySet<string>): Promise<DlqEntry[]>;
   producerOf(messageId: string): Promise<string | undefined>;
   message(messageId: string): Promise<MessageRecord | undefined>;
   messagesByCorrelation(correlationId: string): Promise<MessageRecord[]>;

@@ -63,11 +63,14 @@ export class WalSyncer {
     }
   }
 
+  /** Settles waiters up to `upTo` in commit order (the router relies on answers leaving in that order). */
   #settle(upTo: number, error?: unknown): void {
-    for (let i = this.#waiters.length - 1; i >= 0; i--) {
-      const w = this.#waiters[i];
-      if (!w || w.gen > upTo) continue;
-      this.#waiters.splice(i, 1);
+    const due = this.#waiters.filter((w) => w.gen <= upTo).sort((a, b) => a.gen - b.gen);
+    if (due.length === 0) return;
+    const rest = this.#waiters.filter((w) => w.gen > upTo);
+    this.#waiters.length = 0;
+    this.#waiters.push(...rest);
+    for (const w of due) {
       if (error === undefined) w.resolve();
       else w.reject(error);
     }
