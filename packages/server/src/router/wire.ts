@@ -3,6 +3,7 @@
  * every (re)delivery, so a redelivered envelope is byte-identical to the first delivery.
  */
 import { Envelope, SendMessageRequest } from "@sw4rm/protocol";
+import { tolerantDeserialize, undecodableReason } from "../grpc/undecodable.js";
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
   return Envelope.encode(envelope).finish();
@@ -62,41 +63,14 @@ export function rawEnvelopeOf(request: SendMessageRequest): Uint8Array | undefin
   return RAW.get(request);
 }
 
-/** Requests whose bytes did not decode, mapped to why (see `tolerantDeserialize`). */
-const UNDECODABLE = new WeakMap<object, string>();
-
-/** Why the request's bytes did not decode, when it is a placeholder made by `tolerantDeserialize`. */
-export function undecodableReason(request: object): string | undefined {
-  return UNDECODABLE.get(request);
-}
-
-/**
- * A request deserializer that never throws: undecodable bytes become an empty request remembered in
- * UNDECODABLE, so the handler answers INVALID_ARGUMENT naming the problem instead of grpc-js's bare
- * INTERNAL "Error deserializing request".
- */
-export function tolerantDeserialize<T extends object>(
-  codec: { decode(bytes: Uint8Array): T; create(): T },
-  typeName: string,
-): (buffer: Buffer) => T {
-  return (buffer) => {
-    try {
-      return codec.decode(buffer);
-    } catch (error) {
-      const request = codec.create();
-      const why = error instanceof Error ? error.message : String(error);
-      UNDECODABLE.set(request, `request body is not a valid ${typeName} (${why})`);
-      return request;
-    }
-  };
-}
+export { tolerantDeserialize, undecodableReason } from "../grpc/undecodable.js";
 
 const decodeSendMessage = tolerantDeserialize(SendMessageRequest, "sw4rm.router.SendMessageRequest");
 
 /** A SendMessage request deserializer that keeps the envelope's bytes exactly as they arrived. */
 export function captureRawDeserialize(buffer: Buffer): SendMessageRequest {
   const request = decodeSendMessage(buffer);
-  if (UNDECODABLE.has(request)) return request;
+  if (undecodableReason(request) !== undefined) return request;
   const raw = rawMsgField(buffer);
   if (raw) RAW.set(request, Uint8Array.from(raw));
   return request;
