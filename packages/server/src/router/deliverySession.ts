@@ -85,7 +85,7 @@ export class DeliverySession {
       let d = expired?.delivery;
       if (!d) {
         if (inbox.inFlight >= options.maxInFlightPerStream) return undefined;
-        if (inbox.needsRefill()) await inbox.refill(store, options.readAhead);
+        if (inbox.needsRefill()) await inbox.refill(store);
         const lane = this.#selector.pick(inbox.heads());
         if (lane === undefined) return undefined;
         d = inbox.take(lane);

@@ -30,8 +30,11 @@ export class Inbox {
   /** Seqs settled (acked, dead-lettered) while still in the read-ahead; skipped when taken. */
   readonly #settled = new Set<bigint>();
 
-  constructor(agentId: string) {
+  readonly #readAhead: number;
+
+  constructor(agentId: string, readAhead: number) {
     this.agentId = agentId;
+    this.#readAhead = readAhead;
   }
 
   /** New copies may have been queued (DLQ requeue, ...): read again on the next refill. */
@@ -48,7 +51,14 @@ export class Inbox {
     const cursor = this.#cursor.get(d.lane) ?? 0n;
     if (d.seq <= cursor) return; // a refill already read it
     if (!this.#drained.has(d.lane)) return; // the next refill reads it
-    this.#ahead.get(d.lane)?.push(d);
+    const buf = this.#ahead.get(d.lane) ?? [];
+    // The read-ahead stays bounded: past its size the queue lives in storage and is read back later.
+    if (buf.length >= this.#readAhead) {
+      this.#drained.delete(d.lane);
+      return;
+    }
+    buf.push(d);
+    this.#ahead.set(d.lane, buf);
     this.#cursor.set(d.lane, d.seq);
   }
 
@@ -57,7 +67,8 @@ export class Inbox {
   }
 
   /** Reads ahead for every empty lane not known to be drained. */
-  async refill(store: RouterStore, readAhead: number): Promise<void> {
+  async refill(store: RouterStore): Promise<void> {
+    const readAhead = this.#readAhead;
     for (const lane of LANES) {
       const buf = this.#ahead.get(lane) ?? [];
       if (buf.length > 0 || this.#drained.has(lane)) continue;

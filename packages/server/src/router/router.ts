@@ -77,7 +77,7 @@ export function createRouter(config: CreateRouterConfig): Router {
   const inboxOf = (agentId: string) => {
     let inbox = inboxes.get(agentId);
     if (!inbox) {
-      inbox = new Inbox(agentId);
+      inbox = new Inbox(agentId, options.readAhead);
       inboxes.set(agentId, inbox);
     }
     return inbox;
