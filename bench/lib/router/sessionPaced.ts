@@ -8,8 +8,9 @@
 import { CONTENT_TYPES, EnvelopeFactory, MessageType } from "@sw4rm/protocol";
 import { RouterClient, type RouterSession } from "@sw4rm/sdk";
 import { CHANNEL_OPTIONS } from "../grpc.js";
-import { payloadTemplate, scheduleOf, stamped, stampOf } from "../payload.js";
+import { payloadTemplate, stamped } from "../payload.js";
 import { now, sleep } from "../timing.js";
+import { consumeSession } from "./sessionConsumer.js";
 import { PipelineStats } from "./stats.js";
 import type { TrafficResult } from "./traffic.js";
 import { assertNoErrors, drained, measureWindow } from "./window.js";
@@ -26,29 +27,6 @@ export interface SessionPacedOptions {
   readonly sessionsPerClient?: number;
   /** Sends awaiting their result before the sender falls behind. */
   readonly maxInFlight?: number;
-}
-
-function consume(session: RouterSession, stats: PipelineStats): Promise<void> {
-  return (async () => {
-    try {
-      for await (const d of session.deliveries()) {
-        const at = now();
-        stats.delivered.mark();
-        const sentAt = stampOf(d.envelope.payload);
-        if (Number.isFinite(sentAt)) stats.latency.record(sentAt, at - sentAt);
-        const dueAt = scheduleOf(d.envelope.payload);
-        if (Number.isFinite(dueAt)) stats.lag.record(dueAt, at - dueAt);
-        session.ack(d).then(
-          (recorded) => (recorded ? stats.acked.mark() : stats.unrecordedAcks++),
-          (error: Error) => {
-            if (!session.closed) stats.error("session ack", error);
-          },
-        );
-      }
-    } catch (error) {
-      if (!session.closed) stats.error("session deliveries", error as Error);
-    }
-  })();
 }
 
 /** Offers `ratePerSec` on `producer`, round robin over `recipients`; returns stop() and how far behind it got. */
@@ -114,7 +92,7 @@ export async function runSessionPaced(o: SessionPacedOptions): Promise<TrafficRe
     const producer = open().openSession({ agentId: "bench-producer" });
     sessions.push(producer);
     await Promise.all(sessions.map((s) => s.ready()));
-    for (const s of sessions) if (s !== producer) loops.push(consume(s, stats));
+    for (const s of sessions) if (s !== producer) loops.push(consumeSession(s, stats));
     await sleep(100);
     sender = pace(o, producer, stats);
     const window = await measureWindow(stats, o.warmupMs, o.durationMs, o.serverPid);

@@ -5,9 +5,10 @@
  * Counted with the same PipelineStats / window / drain as the canonical run, so the rates compare.
  */
 import { CONTENT_TYPES, EnvelopeFactory, MessageType } from "@sw4rm/protocol";
-import { RouterClient, type RouterSession } from "@sw4rm/sdk";
-import { payloadTemplate, stamped, stampOf } from "../payload.js";
+import { RouterClient } from "@sw4rm/sdk";
+import { payloadTemplate, stamped } from "../payload.js";
 import { now, sleep } from "../timing.js";
+import { consumeSession } from "./sessionConsumer.js";
 import { PipelineStats } from "./stats.js";
 import type { TrafficResult } from "./traffic.js";
 import { assertNoErrors, drained, measureWindow } from "./window.js";
@@ -25,34 +26,13 @@ export interface SessionTrafficOptions {
   readonly serverPid?: number;
 }
 
-function consume(session: RouterSession, stats: PipelineStats): Promise<void> {
-  return (async () => {
-    try {
-      for await (const d of session.deliveries()) {
-        const at = now();
-        stats.delivered.mark();
-        const sentAt = stampOf(d.envelope.payload);
-        if (Number.isFinite(sentAt)) stats.latency.record(sentAt, at - sentAt);
-        session.ack(d).then(
-          (recorded) => (recorded ? stats.acked.mark() : stats.unrecordedAcks++),
-          (error: Error) => {
-            if (!session.closed) stats.error("ack", error);
-          },
-        );
-      }
-    } catch (error) {
-      if (!session.closed) stats.error("deliveries", error as Error);
-    }
-  })();
-}
-
 export async function runSessionTraffic(o: SessionTrafficOptions): Promise<TrafficResult> {
   const stats = new PipelineStats();
   const client = new RouterClient({ address: o.routerAddr });
   const consumers = o.recipients.map((agentId) => client.openSession({ agentId, receive: true, window: o.credit }));
   const producer = client.openSession({ agentId: "bench-producer" });
   await Promise.all([...consumers, producer].map((s) => s.ready()));
-  const loops = consumers.map((s) => consume(s, stats));
+  const loops = consumers.map((s) => consumeSession(s, stats));
   const factory = new EnvelopeFactory({ producerId: "bench-producer" });
   const template = payloadTemplate(o.payloadBytes);
   let running = true;
