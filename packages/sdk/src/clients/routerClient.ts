@@ -230,38 +230,44 @@ export class RouterClient extends ServiceClient<Grpc> {
    * items already yielded but not yet settled are not yielded twice. Ends when the signal aborts.
    */
   async *incoming(agentId: string, options: IncomingOptions = {}): AsyncGenerator<DeliveredItem, void, undefined> {
+    const { signal } = options;
     if (this.#fastPath !== "no") {
-      const served = yield* this.#incomingSession(agentId, options);
+      const served = yield* this.#reconnecting(options, (outstanding, connected) =>
+        this.#sessionOnce(agentId, signal, outstanding, connected),
+      );
       if (served) return;
     }
-    yield* this.#incomingCanonical(agentId, options);
+    yield* this.#reconnecting(options, (outstanding, connected) =>
+      this.#canonicalOnce(agentId, signal, outstanding, connected),
+    );
   }
 
-  /** incoming() over the fast path; returns false (nothing yielded) when the server does not offer it. */
-  async *#incomingSession(agentId: string, options: IncomingOptions): AsyncGenerator<DeliveredItem, boolean, undefined> {
+  /**
+   * Runs `connect` until the signal aborts, re-running it with backoff after it ends or fails with a
+   * transient status. `outstanding` (seqs yielded, not yet settled) spans connections, so a redelivered
+   * item is not yielded twice. Returns false when `connect` says the transport is not offered.
+   */
+  async *#reconnecting(
+    options: IncomingOptions,
+    connect: (
+      outstanding: Set<bigint>,
+      connected: () => void,
+    ) => AsyncGenerator<DeliveredItem, boolean, undefined>,
+  ): AsyncGenerator<DeliveredItem, boolean, undefined> {
     const { signal } = options;
     const policy = { ...RECONNECT, ...options.reconnect };
     const clock = options.clock ?? this.#clock;
     const outstanding = new Set<bigint>();
     let failures = 0;
     while (!signal?.aborted) {
-      let session: RouterSession | undefined;
       try {
-        session = await this.#session(() => this.openSession({ agentId, receive: true, ...(signal ? { signal } : {}) }));
-        if (!session) return false;
-        failures = 0;
-        for await (const d of session.deliveries()) {
-          if (outstanding.has(d.seq)) continue;
-          outstanding.add(d.seq);
-          yield this.#settleable(agentId, d.envelope, d.seq, outstanding, (outcome) =>
-            (session as RouterSession).settle(d.seq, d.envelope.messageId, outcome),
-          );
-        }
+        const offered = yield* connect(outstanding, () => {
+          failures = 0;
+        });
+        if (!offered) return false;
       } catch (error) {
         const err = Sw4rmError.from(error);
         if (!RECONNECTABLE.has(err.grpcStatus)) throw err;
-      } finally {
-        session?.close();
       }
       if (signal?.aborted) return true;
       failures += 1;
@@ -274,32 +280,44 @@ export class RouterClient extends ServiceClient<Grpc> {
     return true;
   }
 
-  async *#incomingCanonical(agentId: string, options: IncomingOptions): AsyncGenerator<DeliveredItem, void, undefined> {
-    const { signal } = options;
-    const policy = { ...RECONNECT, ...options.reconnect };
-    const clock = options.clock ?? this.#clock;
-    const outstanding = new Set<bigint>();
-    let failures = 0;
-    while (!signal?.aborted) {
-      try {
-        for await (const item of this.streamIncoming({ agentId }, signal ? { signal } : {})) {
-          failures = 0;
-          if (!item.msg || outstanding.has(item.seq)) continue;
-          outstanding.add(item.seq);
-          yield this.#delivered(agentId, item.msg, item.seq, outstanding);
-        }
-      } catch (error) {
-        const err = Sw4rmError.from(error);
-        if (!RECONNECTABLE.has(err.grpcStatus)) throw err;
+  /** One receiving fast-path session; false when the server does not offer the session service. */
+  async *#sessionOnce(
+    agentId: string,
+    signal: AbortSignal | undefined,
+    outstanding: Set<bigint>,
+    connected: () => void,
+  ): AsyncGenerator<DeliveredItem, boolean, undefined> {
+    const session = await this.#session(() => this.openSession({ agentId, receive: true, ...(signal ? { signal } : {}) }));
+    if (!session) return false;
+    try {
+      connected();
+      for await (const d of session.deliveries()) {
+        if (outstanding.has(d.seq)) continue;
+        outstanding.add(d.seq);
+        yield this.#settleable(agentId, d.envelope, d.seq, outstanding, (outcome) =>
+          session.settle(d.seq, d.envelope.messageId, outcome),
+        );
       }
-      if (signal?.aborted) return;
-      failures += 1;
-      try {
-        await sleep(backoffDelay(policy, failures), { clock, ...(signal ? { signal } : {}) });
-      } catch {
-        return;
-      }
+    } finally {
+      session.close();
     }
+    return true;
+  }
+
+  /** One canonical StreamIncoming (acks with AckDelivery). */
+  async *#canonicalOnce(
+    agentId: string,
+    signal: AbortSignal | undefined,
+    outstanding: Set<bigint>,
+    connected: () => void,
+  ): AsyncGenerator<DeliveredItem, boolean, undefined> {
+    for await (const item of this.streamIncoming({ agentId }, signal ? { signal } : {})) {
+      connected();
+      if (!item.msg || outstanding.has(item.seq)) continue;
+      outstanding.add(item.seq);
+      yield this.#delivered(agentId, item.msg, item.seq, outstanding);
+    }
+    return true;
   }
 
   #delivered(agentId: string, envelope: Envelope, seq: bigint, outstanding: Set<bigint>): DeliveredItem {
