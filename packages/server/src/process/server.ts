@@ -88,7 +88,7 @@ function exposureCheck(
   logger: Logger,
 ): void {
   const binds = groups.map((g) => ({
-    label: `${g.bindings.map((b) => b.service).join("+")} ${formatAddress(g.address)}`,
+    label: `${[...new Set(g.bindings.map((b) => b.service))].join("+")} ${formatAddress(g.address)}`,
     host: g.address.host,
   }));
   if (config.adminAddr !== null) {
