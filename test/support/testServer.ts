@@ -10,6 +10,7 @@ import { type Clock, ManualClock } from "@sw4rm/protocol";
 import {
   createLogger,
   LOG_LEVELS,
+  type Logger,
   type LogLevel,
   type RunningServer,
   resolveConfig,
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   /** Extra config layered over the test defaults (ports 0, admin on). */
   readonly config?: ServerConfigInput;
   readonly modules?: readonly ServiceModule[];
+  /** Default: a silent pino logger (SW4RM_TEST_LOG_LEVEL to see it). */
+  readonly logger?: Logger;
 }
 
 export interface TestServer extends RunningServer {
@@ -67,7 +70,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   );
   let running: RunningServer;
   try {
-    running = await startServer(config, { clock, modules: options.modules, logger: createLogger({ level }) });
+    running = await startServer(config, {
+      clock,
+      modules: options.modules,
+      logger: options.logger ?? createLogger({ level }),
+    });
   } catch (err) {
     temp?.cleanup();
     throw err;
