@@ -1,13 +1,35 @@
 /** Optional Prometheus metrics (doc §1.14 suggested names, prom-client naming). */
 import { type ErrorCode, errorCodeName } from "@sw4rm/protocol";
 import { Counter, Gauge, type Registry } from "prom-client";
+import type { RouterStats } from "./admin.js";
 import type { RouterStore } from "./store.js";
 
 export interface RouterMetrics {
   reject(code: ErrorCode): void;
 }
 
-export function createRouterMetrics(registry: Registry, store: RouterStore): RouterMetrics {
+/** A counter whose value is read from `read()` at scrape time (the router keeps the totals). */
+function readCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+export function createRouterMetrics(registry: Registry, store: RouterStore, stats: () => RouterStats): RouterMetrics {
+  readCounter(
+    registry,
+    "sw4rm_router_commit_transactions_total",
+    "Group-commit transactions (admissions and acks share them)",
+    () => stats().commitBatches,
+  );
+  readCounter(registry, "sw4rm_router_admitted_total", "Admissions committed (accepted or refused in the store)", () => stats().admittedItems);
+  readCounter(registry, "sw4rm_router_acks_committed_total", "Delivery acks committed", () => stats().ackedItems);
   new Gauge({
     name: "sw4rm_router_inbound_queue_depth",
     help: "Queued plus in-flight copies per recipient agent",

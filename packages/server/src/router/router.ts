@@ -71,7 +71,10 @@ export function createRouter(config: CreateRouterConfig): Router {
       config.dataDir ?? "",
       config.sqlite ?? { synchronous: options.durability === "process-crash" ? "NORMAL" : "FULL" },
     );
-  const metrics = config.metricsRegistry ? createRouterMetrics(config.metricsRegistry, store) : undefined;
+  const commitStats = () => ({ commitBatches: commits.batches, admittedItems: commits.admitted, ackedItems: commits.acked });
+  const metrics = config.metricsRegistry
+    ? createRouterMetrics(config.metricsRegistry, store, commitStats)
+    : undefined;
   const sessions = new Map<string, DeliverySession>();
   const inboxes = new Map<string, Inbox>();
   const inboxOf = (agentId: string) => {
@@ -205,7 +208,7 @@ export function createRouter(config: CreateRouterConfig): Router {
     clock,
     logger,
     onQueued: wake,
-    stats: () => ({ commitBatches: commits.batches, admittedItems: commits.admitted, ackedItems: commits.acked }),
+    stats: commitStats,
   });
 
   const openStream = (agentId: string, call: Parameters<typeof streamCallSink>[0]) => {
