@@ -26,7 +26,7 @@ import type {
   QueuedDelivery,
   RouterStore,
 } from "./store.js";
-import { leaseKey } from "./store.js";
+import { commitDurably, leaseKey } from "./store.js";
 
 export interface SqliteRouterStoreOptions {
   /**
@@ -295,9 +295,7 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]> {
-    const { results, durable } = await this.commit({ admits: items, acks: [] }, nowMs);
-    await durable;
-    return results.admitted;
+    return (await commitDurably(this, { admits: items, acks: [] }, nowMs)).admitted;
   }
 
   async readQueued(agentId: string, lane: Lane, afterSeq: bigint, limit: number): Promise<Delivery[]> {
@@ -343,9 +341,7 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]> {
-    const { results, durable } = await this.commit({ admits: [], acks: items }, nowMs);
-    await durable;
-    return results.acked;
+    return (await commitDurably(this, { admits: [], acks: items }, nowMs)).acked;
   }
 
   async deadLetter(

@@ -155,6 +155,13 @@ export interface CommitResult {
   readonly acked: AckResult[];
 }
 
+/** commit() and wait until durable: what admit()/ackBatch() are for every backend. */
+export async function commitDurably(store: RouterStore, batch: CommitBatch, nowMs: number): Promise<CommitResult> {
+  const { results, durable } = await store.commit(batch, nowMs);
+  await durable;
+  return results;
+}
+
 export interface RouterStore {
   /**
    * Commits admissions and acks in ONE transaction (admits first, so a batch can ack nothing it admits)

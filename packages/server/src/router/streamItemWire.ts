@@ -27,7 +27,7 @@ function writeVarint(buf: Buffer, pos: number, value: bigint): number {
   return pos;
 }
 
-export function encodeRawStreamItem(item: RawStreamItem): Buffer {
+function encodeRawStreamItem(item: RawStreamItem): Buffer {
   const len = BigInt(item.envelope.byteLength);
   const seq = BigInt.asUintN(64, item.seq);
   const size = 1 + varintLength(len) + item.envelope.byteLength + (seq === 0n ? 0 : 1 + varintLength(seq));

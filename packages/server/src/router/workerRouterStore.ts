@@ -24,6 +24,7 @@ import type {
   QueuedDelivery,
   RouterStore,
 } from "./store.js";
+import { commitDurably } from "./store.js";
 import { deserializeError, type ReplyMessage, type WorkerInit } from "./storeWorkerProtocol.js";
 
 interface Pending {
@@ -131,15 +132,11 @@ export class WorkerRouterStore implements RouterStore {
   }
 
   async admit(items: readonly AdmitItem[], nowMs: number): Promise<AdmitOutcome[]> {
-    const { results, durable } = await this.commit({ admits: items, acks: [] }, nowMs);
-    await durable;
-    return results.admitted;
+    return (await commitDurably(this, { admits: items, acks: [] }, nowMs)).admitted;
   }
 
   async ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]> {
-    const { results, durable } = await this.commit({ admits: [], acks: items }, nowMs);
-    await durable;
-    return results.acked;
+    return (await commitDurably(this, { admits: [], acks: items }, nowMs)).acked;
   }
 
   readQueued(agentId: string, lane: Lane, afterSeq: bigint, limit: number): Promise<Delivery[]> {
