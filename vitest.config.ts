@@ -10,6 +10,7 @@ export default defineConfig({
       "@sw4rm/protocol": src("protocol"),
       "@sw4rm/sdk": src("sdk"),
       "@sw4rm/server": src("server"),
+      "@sw4rm/testing": src("testing"),
     },
   },
   test: {

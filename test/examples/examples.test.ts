@@ -2,20 +2,21 @@
  * Every example runs against a real server: the stack in-process on ephemeral ports, each example as
  * its own process (tsx), talking gRPC exactly as a user's agent would.
  */
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTempDir, startTestServer, type TestServer } from "../support/index.js";
+import {makeTempDir} from "../support/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
-let server: TestServer;
+let server: TestStack;
 const children: ChildProcess[] = [];
 const temp = makeTempDir();
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: systemClock });
+  server = await startTestStack({ clock: systemClock });
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");

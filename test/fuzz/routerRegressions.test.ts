@@ -2,19 +2,19 @@
  * Regression (fuzz finding F1, router part): undecodable request bytes get INVALID_ARGUMENT naming the
  * problem on every RouterService method, not grpc-js's INTERNAL "Error deserializing request".
  */
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { status } from "@grpc/grpc-js";
 import { EnvelopeFactory, MessageType, SendMessageRequest, SendMessageResponse } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAgents } from "../support/agents.js";
-import { startTestServer, type TestServer } from "../support/testServer.js";
 import { UNDECODABLE_BODIES } from "./support/probes.js";
 import { RawClient } from "./support/rawClient.js";
 
 describe("router: undecodable requests", () => {
-  let server: TestServer;
+  let server: TestStack;
   let client: RawClient;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestStack();
     client = new RawClient(server.routerAddr);
   });
   afterAll(async () => {

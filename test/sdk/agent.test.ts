@@ -1,15 +1,15 @@
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AckStage, MessageType, systemClock } from "@sw4rm/protocol";
 import { Agent, type DeliveredItem, RouterClient, type RouterPort } from "@sw4rm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/index.js";
 
-let server: TestServer;
+let server: TestStack;
 const dirs: string[] = [];
 beforeAll(async () => {
-  server = await startTestServer({ clock: systemClock });
+  server = await startTestStack({ clock: systemClock });
 });
 afterAll(async () => {
   await server?.cleanup();

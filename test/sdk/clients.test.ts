@@ -1,14 +1,14 @@
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { AckStage, EnvelopeFactory, ErrorCode, MessageType, Sw4rmError, systemClock } from "@sw4rm/protocol";
 import { RegistryClient, RouterClient, SchedulerClient } from "@sw4rm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/index.js";
 
-let server: TestServer;
+let server: TestStack;
 let router: RouterClient;
 let registry: RegistryClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: systemClock });
+  server = await startTestStack({ clock: systemClock });
   router = new RouterClient({ address: server.routerAddr });
   registry = new RegistryClient({ address: server.registryAddr });
 });

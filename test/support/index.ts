@@ -8,5 +8,3 @@ export type { IncomingStream } from "./stream.js";
 export { openIncoming } from "./stream.js";
 export type { TempDir } from "./tempDir.js";
 export { makeTempDir } from "./tempDir.js";
-export type { TestServer, TestServerOptions } from "./testServer.js";
-export { startTestServer } from "./testServer.js";

@@ -2,7 +2,23 @@
 
 export type { AdminServer } from "./admin/server.js";
 export * from "./auth/index.js";
-export type { RouterIntrospection } from "./admin/sources.js";
+export type { AdminRequest, AdminRoute } from "./admin/route.js";
+export type {
+  BidiStreamHandler,
+  CallContext,
+  ClientStreamHandler,
+  ServerStreamHandler,
+  ServiceHandlers,
+  UnaryHandler,
+} from "./grpc/handlers.js";
+export { raw } from "./grpc/handlers.js";
+export type { CatalogEntry, SettingOption } from "./services/entry.js";
+export { SERVICE_CATALOG } from "./services/catalog.js";
+export { DIRECTORY, INGRESS, LOCAL_AGENTS, ROUTER_ADMIN, SCHEDULER_ADMIN } from "./services/keys.js";
+export type { LocalAgents } from "./services/keys.js";
+export { ADDRESS_KEYS, GRPC_SERVICE_NAMES, SERVICE_TABLE } from "./services/table.js";
+export type { StorageBackend, StorageProvider, StoreFactories } from "./storage/provider.js";
+export { DataDirLockedError } from "./storage/dataDirLock.js";
 export type {
   AgentChange,
   AgentDirectory,

@@ -3,6 +3,7 @@
  * certificate's URI SAN sw4rm://agent/<id> or subject CN is the caller. Certificates are generated
  * at test time with the openssl CLI (skipped when it is missing).
  */
+import { DIRECTORY } from "@sw4rm/server";
 import { ChannelCredentials, credentials as insecure, Metadata, type ServiceError } from "@grpc/grpc-js";
 import {
   AckStage,
@@ -69,7 +70,7 @@ describe.skipIf(!HAVE_OPENSSL)("mTLS client certificates", () => {
   it("refuses a client without a certificate at the TLS handshake", async () => {
     const res = await registerWith(creds(), "alice");
     expect(statusOf(res)).toBe(GrpcStatus.UNAVAILABLE);
-    expect(server.components.directory?.get("alice")).toBeUndefined();
+    expect(server.get(DIRECTORY)?.get("alice")).toBeUndefined();
   });
 
   it("refuses a certificate from an untrusted CA, and plaintext clients", async () => {

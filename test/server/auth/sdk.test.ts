@@ -3,6 +3,7 @@
  * every client of the Agent runtime (register, heartbeat, stream, send, ACKs); a wrong or missing
  * token fails start(); scheduler → router → agent traffic (in-process on the server) is unaffected.
  */
+import { DIRECTORY } from "@sw4rm/server";
 import { AckStage, ErrorCode, GrpcStatus, MessageType, Sw4rmError, systemClock, utf8 } from "@sw4rm/protocol";
 import { Agent, SchedulerClient } from "@sw4rm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,7 +62,7 @@ describe("Agent with a bearer token", () => {
         { to: "sdk-echo", until: AckStage.FULFILLED },
       );
       expect(ev.ack.note).toBe("echo:ping");
-      expect(server.components.directory?.get("sdk-echo")?.available).toBe(true);
+      expect(server.get(DIRECTORY)?.get("sdk-echo")?.available).toBe(true);
     } finally {
       await client.stop();
       await echo.stop();
@@ -73,7 +74,7 @@ describe("Agent with a bearer token", () => {
     const err = await failure(imposter.start());
     expect(err.grpcStatus).toBe(GrpcStatus.PERMISSION_DENIED);
     expect(err.code).toBe(ErrorCode.PERMISSION_DENIED);
-    expect(server.components.directory?.get("sdk-imposter")).toBeUndefined();
+    expect(server.get(DIRECTORY)?.get("sdk-imposter")).toBeUndefined();
   });
 
   it("fails start() with UNAUTHENTICATED without a token", async () => {

@@ -3,6 +3,7 @@
  * behind authentication by default, and the CallGuard they call for identities inside messages
  * knows the caller: an agent opens sessions and sends envelopes only as itself.
  */
+import { ROUTER_ADMIN } from "@sw4rm/server";
 import { EnvelopeFactory, GrpcStatus, MessageType, Sw4rmError, systemClock } from "@sw4rm/protocol";
 import { RouterClient } from "@sw4rm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,11 +73,11 @@ describe("router session (an extension service) under auth", () => {
       const own = new EnvelopeFactory({ producerId: "alice", clock: systemClock }).json(MessageType.DATA, { n: 1 });
       expect(await client.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "" });
       expect(client.usesFastPath).toBe(true);
-      const before = await server.components.routerAdmin?.queueDepths();
+      const before = await server.get(ROUTER_ADMIN)?.queueDepths();
       const spoofed = new EnvelopeFactory({ producerId: "bob", clock: systemClock }).json(MessageType.DATA, { n: 2 });
       // The session for "bob" is refused, so the client falls back to SendMessage, refused as well.
       expect((await failure(client.send(spoofed, { to: "alice" }))).grpcStatus).toBe(GrpcStatus.PERMISSION_DENIED);
-      expect(await server.components.routerAdmin?.queueDepths()).toEqual(before);
+      expect(await server.get(ROUTER_ADMIN)?.queueDepths()).toEqual(before);
     } finally {
       client.close();
     }
@@ -87,12 +88,12 @@ describe("router session (an extension service) under auth", () => {
     try {
       const session = client.openSession({ agentId: "alice" });
       await session.ready();
-      const before = await server.components.routerAdmin?.queueDepths();
+      const before = await server.get(ROUTER_ADMIN)?.queueDepths();
       const spoofed = new EnvelopeFactory({ producerId: "bob", clock: systemClock }).json(MessageType.DATA, { n: 3 });
       const result = await session.send(spoofed, { to: "alice" });
       expect(result.accepted).toBe(false);
       expect(result.reason).toMatch(/^permission_denied: .*alice.*bob/i);
-      expect(await server.components.routerAdmin?.queueDepths()).toEqual(before);
+      expect(await server.get(ROUTER_ADMIN)?.queueDepths()).toEqual(before);
       const own = new EnvelopeFactory({ producerId: "alice", clock: systemClock }).json(MessageType.DATA, { n: 4 });
       expect(await session.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "" });
       session.close();

@@ -2,6 +2,7 @@
  * Token-file authentication and the per-method authorization table over real gRPC (ephemeral ports):
  * each rule with its negative case, and every refusal logged with actor, method and reason.
  */
+import { DIRECTORY, ROUTER_ADMIN } from "@sw4rm/server";
 import { writeFileSync } from "node:fs";
 import { EnvelopeFactory, GrpcStatus, type ManualClock, MessageType, type StreamItem } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +57,7 @@ describe("authentication (token file)", () => {
     const res = await register(c, undefined, "dave");
     expect(statusOf(res)).toBe(GrpcStatus.UNAUTHENTICATED);
     expect((res as Error).message).toMatch(/missing credentials: send "authorization: Bearer <token>"/);
-    expect(server.components.directory?.get("dave")).toBeUndefined();
+    expect(server.get(DIRECTORY)?.get("dave")).toBeUndefined();
   });
 
   it("refuses an unknown token and a malformed authorization value", async () => {
@@ -85,7 +86,7 @@ describe("registry: an agent registers, heartbeats and deregisters only itself",
     expect((res as Error).message).toMatch(
       /agent "alice" \(token\) may not call \/sw4rm\.registry\.RegistryService\/RegisterAgent with agent\.agent_id "mallory"/,
     );
-    expect(server.components.directory?.get("mallory")).toBeUndefined();
+    expect(server.get(DIRECTORY)?.get("mallory")).toBeUndefined();
   });
 
   it("refuses agent A heartbeating B", async () => {
@@ -94,23 +95,23 @@ describe("registry: an agent registers, heartbeats and deregisters only itself",
 
   it("refuses agent A deregistering B, and B stays registered", async () => {
     expect(statusOf(await deregister(c, tok.alice, "bob"))).toBe(GrpcStatus.PERMISSION_DENIED);
-    expect(server.components.directory?.get("bob")).toBeDefined();
+    expect(server.get(DIRECTORY)?.get("bob")).toBeDefined();
   });
 
   it("lets an agent deregister itself", async () => {
     expect(await register(c, tok.carol, "carol")).toMatchObject({ accepted: true });
     expect(await deregister(c, tok.carol, "carol")).toEqual({ ok: true });
-    expect(server.components.directory?.get("carol")).toBeUndefined();
+    expect(server.get(DIRECTORY)?.get("carol")).toBeUndefined();
   });
 });
 
 describe("router: sends only as its own producer_id, streams and acks only its own inbox", () => {
   it("refuses a spoofed producer_id with PERMISSION_DENIED and queues nothing", async () => {
-    const before = await server.components.routerAdmin?.queueDepths();
+    const before = await server.get(ROUTER_ADMIN)?.queueDepths();
     const res = await send(c, tok.alice, json("bob"), "bob");
     expect(statusOf(res)).toBe(GrpcStatus.PERMISSION_DENIED);
     expect((res as Error).message).toMatch(/with msg\.producer_id "bob": an agent sends only as itself/);
-    expect(await server.components.routerAdmin?.queueDepths()).toEqual(before);
+    expect(await server.get(ROUTER_ADMIN)?.queueDepths()).toEqual(before);
   });
 
   it("delivers a message sent as itself to the recipient's own stream, acked by the recipient", async () => {

@@ -1,4 +1,6 @@
 /** CLI commands against an in-process server (the CLI itself runs as a child: built dist). */
+import { ROUTER_ADMIN } from "@sw4rm/server";
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { Metadata } from "@grpc/grpc-js";
 import { EnvelopeFactory, type ManualClock, METADATA, MessageType, type SendMessageResponse } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -6,16 +8,15 @@ import { registerAgents } from "../../support/agents.js";
 import { runCli } from "../../support/child.js";
 import { routerClient, unary } from "../../support/grpc.js";
 import { freePort } from "../../support/ports.js";
-import { startTestServer, type TestServer } from "../../support/testServer.js";
 
 describe("sw4rm admin commands", () => {
-  let server: TestServer;
+  let server: TestStack;
   let queuedId = "";
   let expiredId = "";
   const cli = (...args: string[]) => runCli([...args, "--admin", server.adminUrl]);
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { registry: { notifications: false } } });
+    server = await startTestStack({ config: { registry: { notifications: false } } });
     await registerAgents(server.registryAddr, "alice", "bob");
     const factory = new EnvelopeFactory({ producerId: "alice", clock: server.clock });
     const router = routerClient(server.routerAddr);
@@ -33,7 +34,7 @@ describe("sw4rm admin commands", () => {
     // TTL sweep on the manual clock dead-letters the second message (TTL_EXPIRED).
     (server.clock as ManualClock).advance(5_000);
     await vi.waitFor(async () => {
-      const entries = (await server.components.routerAdmin?.dlq.list({})) as unknown[];
+      const entries = (await server.get(ROUTER_ADMIN)?.dlq.list({})) as unknown[];
       expect(entries).toHaveLength(1);
     });
   });
@@ -67,7 +68,7 @@ describe("sw4rm admin commands", () => {
   it("message <id> shows the routing record; unknown ids fail with 404", async () => {
     const r = await cli("message", queuedId, "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).message).toMatchObject({ messageId: queuedId, recipients: ["bob"] });
+    expect(JSON.parse(r.stdout).message).toMatchObject({ message_id: queuedId, recipients: ["bob"] });
     const missing = await cli("message", "00000000-0000-4000-8000-000000000000");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/admin API 404: no message with id/);
@@ -78,6 +79,8 @@ describe("sw4rm admin commands", () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^ID\s+MESSAGE_ID\s+AGENT_ID\s+CODE/);
     expect(list.stdout).toContain(expiredId);
+    // The CODE column prints the ErrorCode name that --code takes.
+    expect(list.stdout).toMatch(/\sTTL_EXPIRED\s/);
 
     const json = JSON.parse((await cli("dlq", "list", "--json", "--code", "TTL_EXPIRED")).stdout) as {
       entries: { id: number }[];
@@ -90,7 +93,7 @@ describe("sw4rm admin commands", () => {
       exported.stdout
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l).messageId),
+        .map((l) => JSON.parse(l).message_id),
     ).toEqual([expiredId]);
 
     const refused = await cli("dlq", "purge");
@@ -101,8 +104,14 @@ describe("sw4rm admin commands", () => {
     const requeued = await cli("dlq", "requeue", id);
     expect(requeued.stdout).toMatch(/^requeued 1 of 1 entry/);
     expect((await cli("queues")).stdout).toMatch(/bob\s+2/);
+    // An id that is not in the DLQ is an error a script can see.
+    const missing = await cli("dlq", "requeue", "999999");
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^requeued 0 of 1 entry/);
+    expect(missing.stderr).toMatch(/1 of 1 entry not requeued: not in the DLQ/);
 
     const purged = await cli("dlq", "purge", "--all", "--json");
+    expect(purged.stdout.endsWith("}\n")).toBe(true);
     expect(JSON.parse(purged.stdout)).toEqual({ purged: expect.any(Number) });
   });
 

@@ -1,13 +1,13 @@
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { createServer } from "node:net";
 import { systemClock } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../packages/server/src/cli/program.js";
-import { startTestServer, type TestServer } from "../../support/index.js";
 
-let server: TestServer;
+let server: TestStack;
 let closedPort: number;
 beforeAll(async () => {
-  server = await startTestServer({ clock: systemClock });
+  server = await startTestStack({ clock: systemClock });
   // A port that was free a moment ago and is closed now: nothing answers there.
   closedPort = await new Promise<number>((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {

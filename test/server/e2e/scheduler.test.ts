@@ -1,12 +1,12 @@
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { credentials } from "@grpc/grpc-js";
 import { SchedulerServiceClient, systemClock, utf8 } from "@sw4rm/protocol";
 import { Agent, SchedulerClient } from "@sw4rm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../support/index.js";
 
-let server: TestServer;
+let server: TestStack;
 beforeAll(async () => {
-  server = await startTestServer({ clock: systemClock });
+  server = await startTestStack({ clock: systemClock });
 });
 afterAll(async () => {
   await server?.cleanup();

@@ -1,19 +1,19 @@
 /** Admin HTTP API: status codes and JSON error bodies. */
 
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { registryModule, silentLogger, startServer } from "@sw4rm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAgents } from "../../support/agents.js";
 import { makeTempDir } from "../../support/tempDir.js";
-import { startTestServer, type TestServer } from "../../support/testServer.js";
 
 describe("admin HTTP API", () => {
-  let server: TestServer;
+  let server: TestStack;
   const get = (path: string) => fetch(`${server.adminUrl}${path}`);
   const post = (path: string, body: string) =>
     fetch(`${server.adminUrl}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestStack();
     await registerAgents(server.registryAddr, "a1");
   });
   afterAll(async () => {

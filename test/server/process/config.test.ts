@@ -16,7 +16,8 @@ describe("config layering: defaults < file < env < flags", () => {
       host: "127.0.0.1",
       addresses: { router: ":50051", registry: ":50052" },
       adminAddr: ":50080",
-      registry: { heartbeatIntervalMs: 30_000, missedHeartbeats: 3, notifications: true },
+      storage: { backend: "sqlite" },
+      sections: {},
     });
   });
 
@@ -39,7 +40,7 @@ describe("config layering: defaults < file < env < flags", () => {
     expect(c.addresses.router).toBe("0.0.0.0:1001"); // file only
     expect(c.addresses.registry).toBe("http://localhost:2002"); // env beats file
     expect(c.adminAddr).toBe(":3003"); // flag beats env
-    expect(c.registry.missedHeartbeats).toBe(5);
+    expect(c.sections.registry?.missedHeartbeats).toBe(5);
     expect(c.log.level).toBe("debug");
   });
 
@@ -63,7 +64,7 @@ describe("config layering: defaults < file < env < flags", () => {
   it("names the file and field of a bad config", () => {
     expect(() => parseConfig("{", "/etc/x.json")).toThrow(/^\/etc\/x\.json: not valid JSON/);
     expect(() => parseConfig('{"registry":{"missedHeartbeats":0}}', "f.json")).toThrow(
-      'f.json: "registry.missedHeartbeats" must be a number >= 1',
+      'f.json: "registry.missedHeartbeats" must be an integer >= 1',
     );
     expect(() => parseConfig('{"log":{"level":"loud"}}', "f.json")).toThrow(/"log.level" must be one of/);
     expect(() => loadConfigFile("/nonexistent/sw4rm.json")).toThrow(

@@ -1,11 +1,11 @@
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkHealth } from "../../support/health.js";
-import { startTestServer, type TestServer } from "../../support/testServer.js";
 
 describe("grpc.health.v1 on every port", () => {
-  let server: TestServer;
+  let server: TestStack;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestStack();
   });
   afterAll(async () => {
     await server?.cleanup();

@@ -1,13 +1,13 @@
 /** The router's Prometheus metrics on the admin /metrics endpoint move with real traffic. */
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import { EnvelopeFactory, MessageType } from "@sw4rm/protocol";
 import { RouterClient } from "@sw4rm/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { registerAgents } from "../../support/agents.js";
-import { startTestServer, type TestServer } from "../../support/testServer.js";
 
-let server: TestServer;
+let server: TestStack;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestStack();
   await registerAgents(server.registryAddr, "m-producer", "m-consumer");
 });
 afterAll(() => server?.cleanup());

@@ -1,13 +1,14 @@
 /** stop(): streams are ended by the server (not left to the grace timeout) and storage is closed. */
+import { DIRECTORY } from "@sw4rm/server";
+import { startTestStack } from "@sw4rm/testing";
 import type { StatusObject } from "@grpc/grpc-js";
 import { systemClock } from "@sw4rm/protocol";
 import { expect, it } from "vitest";
 import { registerAgents } from "../../support/agents.js";
 import { routerClient } from "../../support/grpc.js";
-import { startTestServer } from "../../support/testServer.js";
 
 it("stop() ends open StreamIncoming calls well before the grace period, then allows a restart", async () => {
-  const server = await startTestServer({ clock: systemClock, config: { shutdownGraceMs: 20_000 } });
+  const server = await startTestStack({ clock: systemClock, config: { shutdownGraceMs: 20_000 } });
   await registerAgents(server.registryAddr, "listener");
   const client = routerClient(server.routerAddr);
   const call = client.streamIncoming({ agentId: "listener" });
@@ -25,9 +26,9 @@ it("stop() ends open StreamIncoming calls well before the grace period, then all
   client.close();
 
   // Same data dir: the registry resumes with the agent.
-  const again = await startTestServer({ dataDir: server.dataDir });
+  const again = await startTestStack({ dataDir: server.dataDir });
   try {
-    expect(again.components.directory?.get("listener")).toBeDefined();
+    expect(again.get(DIRECTORY)?.get("listener")).toBeDefined();
   } finally {
     await again.stop();
     await server.cleanup();

@@ -1,3 +1,5 @@
+import { DIRECTORY, ROUTER_ADMIN } from "@sw4rm/server";
+import { startTestStack, type TestStack } from "@sw4rm/testing";
 import type { ManualClock } from "@sw4rm/protocol";
 import {
   AgentState,
@@ -14,14 +16,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { descriptor } from "../../support/agents.js";
 import { registryClient, routerClient, unary } from "../../support/grpc.js";
 import { openIncoming } from "../../support/stream.js";
-import { startTestServer, type TestServer } from "../../support/testServer.js";
 
 describe("RegistryService over gRPC", () => {
-  let server: TestServer;
+  let server: TestStack;
   let registry: ReturnType<typeof registryClient>;
 
   beforeEach(async () => {
-    server = await startTestServer({ config: { registry: { heartbeatIntervalMs: 1_000, missedHeartbeats: 3 } } });
+    server = await startTestStack({ config: { registry: { heartbeatIntervalMs: 1_000, missedHeartbeats: 3 } } });
     registry = registryClient(server.registryAddr);
   });
   afterEach(async () => {
@@ -48,10 +49,10 @@ describe("RegistryService over gRPC", () => {
     expect(await heartbeat("a", AgentState.RUNNABLE)).toEqual({ ok: true });
     expect(await heartbeat("nobody", AgentState.RUNNABLE)).toEqual({ ok: false });
     (server.clock as ManualClock).advance(3_000);
-    expect(server.components.directory?.get("a")).toMatchObject({ available: false, state: AgentState.RUNNABLE });
+    expect(server.get(DIRECTORY)?.get("a")).toMatchObject({ available: false, state: AgentState.RUNNABLE });
     expect(await deregister("a")).toEqual({ ok: true });
     expect(await deregister("a")).toEqual({ ok: false });
-    expect(server.components.directory?.list()).toEqual([]);
+    expect(server.get(DIRECTORY)?.list()).toEqual([]);
   });
 
   it("announces join, state, unavailability and leave to other agents as NOTIFICATION envelopes", async () => {
@@ -109,12 +110,12 @@ describe("RegistryService over gRPC", () => {
 
 describe("registry notifications switched off", () => {
   it("sends nothing when registry.notifications is false", async () => {
-    const server = await startTestServer({ config: { registry: { notifications: false } } });
+    const server = await startTestStack({ config: { registry: { notifications: false } } });
     const registry = registryClient(server.registryAddr);
     try {
       for (const id of ["a", "b"])
         await unary<RegisterAgentResponse>((cb) => registry.registerAgent({ agent: descriptor(id) }, cb));
-      const depths = await server.components.routerAdmin?.queueDepths();
+      const depths = await server.get(ROUTER_ADMIN)?.queueDepths();
       expect(depths instanceof Map ? depths.size : depths).toBe(0);
     } finally {
       registry.close();

@@ -11,8 +11,6 @@ export { checkExposure, isLoopbackHost } from "./bindPolicy.js";
 export { isUnauthenticated, permissionDenied, unauthenticated } from "./errors.js";
 export type { RefusalContext } from "./guard.js";
 export { AuthGuard } from "./guard.js";
-export type { GuardServiceOptions } from "./guardService.js";
-export { guardService } from "./guardService.js";
 export { ADMIN_CLAIM, ADMIN_SCOPE, JwtVerifier, looksLikeJwt } from "./jwt.js";
 export { loadPublicKeys, loadSecret, MIN_HS256_SECRET_BYTES } from "./jwtKeys.js";
 export { principalFromPeer } from "./mtls.js";

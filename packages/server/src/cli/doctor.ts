@@ -5,32 +5,15 @@
 import { readFileSync } from "node:fs";
 import { credentials } from "@grpc/grpc-js";
 import { resolveServiceAddress, SERVICE_ENDPOINTS, SERVICE_NAMES, type ServiceName } from "@sw4rm/protocol";
+import { SERVICE_CATALOG } from "../services/catalog.js";
+import { GRPC_SERVICE_NAMES } from "../services/table.js";
 import type { Command } from "commander";
 import { checkServiceHealth, type HealthVerdict } from "./healthCheck.js";
 import type { CliIo } from "./io.js";
 import { formatTable } from "./table.js";
 
-/** Fully-qualified gRPC service name per SDK service (the name health checks use). */
-export const GRPC_SERVICE_NAMES: Readonly<Record<ServiceName, string>> = {
-  router: "sw4rm.router.RouterService",
-  registry: "sw4rm.registry.RegistryService",
-  scheduler: "sw4rm.scheduler.SchedulerService",
-  schedulerPolicy: "sw4rm.scheduler.SchedulerPolicyService",
-  hitl: "sw4rm.hitl.HitlService",
-  worktree: "sw4rm.worktree.WorktreeService",
-  tool: "sw4rm.tool.ToolService",
-  connector: "sw4rm.connector.ConnectorService",
-  negotiation: "sw4rm.negotiation.NegotiationService",
-  negotiationRoom: "sw4rm.negotiation_room.NegotiationRoomService",
-  reasoning: "sw4rm.reasoning.ReasoningProxy",
-  logging: "sw4rm.logging.LoggingService",
-  activity: "sw4rm.activity.ActivityService",
-  handoff: "sw4rm.handoff.HandoffService",
-  workflow: "sw4rm.workflow.WorkflowService",
-};
-
-/** What `sw4rm up` serves today; other services need a server of their own. */
-const SERVED_BY_UP: readonly ServiceName[] = ["router", "registry", "scheduler"];
+/** What `sw4rm up` serves: every service of a catalog module. */
+const SERVED_BY_UP: readonly ServiceName[] = SERVICE_CATALOG.flatMap((e) => e.serves);
 
 /** Services an agent cannot work without; doctor fails when one of them is not serving. */
 const ESSENTIAL: readonly ServiceName[] = ["router", "registry"];

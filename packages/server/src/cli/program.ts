@@ -2,7 +2,7 @@
 
 import { PROTOCOL_VERSION } from "@sw4rm/protocol";
 import { Command } from "commander";
-import { registerAdminCommands } from "./adminCommands.js";
+import { SERVICE_CATALOG } from "../services/catalog.js";
 import { registerDoctor } from "./doctor.js";
 import type { CliIo } from "./io.js";
 import { registerUp } from "./up.js";
@@ -14,7 +14,7 @@ export function createProgram(io: CliIo): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerUp(program, io);
-  registerAdminCommands(program, io);
+  for (const entry of SERVICE_CATALOG) entry.cli?.(program, io);
   registerDoctor(program, io);
   return program;
 }

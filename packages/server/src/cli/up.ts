@@ -1,16 +1,29 @@
-/** `sw4rm up`: start the stack, print the readiness line on stdout, stop cleanly on SIGTERM/SIGINT. */
-import type { Command } from "commander";
-import { configFromEnv, LOG_LEVELS, type LogLevel, resolveConfig, type ServerConfigInput } from "../process/config.js";
+/**
+ * `sw4rm up`: start the stack, print the readiness line on stdout, stop cleanly on SIGTERM/SIGINT.
+ * Address flags come from the service table and setting flags from the catalog, so a new service
+ * brings its own flags without edits here.
+ */
+import { type Command, Option } from "commander";
+import {
+  configFromEnv,
+  LOG_LEVELS,
+  type LogLevel,
+  resolveConfig,
+  type ServerConfigInput,
+  withSettings,
+} from "../process/config.js";
 import { loadConfigFile } from "../process/configFile.js";
+import { SERVICE_CATALOG } from "../services/catalog.js";
+import { ADDRESS_KEYS, type AddressKey, SERVICE_TABLE } from "../services/table.js";
+import { STORAGE_BACKENDS } from "../storage/provider.js";
 import type { CliIo } from "./io.js";
 
+/** Parsed flags: the fixed ones below plus `<key>Addr` per address key and one per catalog setting. */
 export interface UpFlags {
   readonly config?: string;
   readonly dataDir?: string;
   readonly host?: string;
-  readonly routerAddr?: string;
-  readonly registryAddr?: string;
-  readonly schedulerAddr?: string;
+  readonly backend?: string;
   readonly adminAddr?: string;
   /** commander sets false for --no-admin */
   readonly admin?: boolean;
@@ -26,6 +39,18 @@ export interface UpFlags {
   readonly tlsCa?: string;
   readonly tlsRequireClientCert?: boolean;
   readonly insecure?: boolean;
+  readonly [generated: string]: string | boolean | undefined;
+}
+
+/** commander's attribute name of a long flag: --negotiation-room-addr → negotiationRoomAddr. */
+const attributeOf = (flag: string) => flag.replace(/^--/, "").replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Address keys of the services the catalog's modules serve (shared keys such as coordination included). */
+function servedAddressKeys(): AddressKey[] {
+  const served = new Set(SERVICE_CATALOG.flatMap((e) => e.serves));
+  return ADDRESS_KEYS.filter((k) =>
+    [...served].some((s) => SERVICE_TABLE[s].addressKeys.some((sk) => sk.key === k.key)),
+  );
 }
 
 export function configFromFlags(flags: UpFlags): ServerConfigInput {
@@ -34,12 +59,13 @@ export function configFromFlags(flags: UpFlags): ServerConfigInput {
     level = LOG_LEVELS.find((l) => l === flags.logLevel?.toLowerCase());
     if (!level) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
   }
-  return {
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const addresses = Object.fromEntries(ADDRESS_KEYS.map((k) => [k.key, { addr: text(flags[attributeOf(k.flag)]) }]));
+  const layer: ServerConfigInput = {
+    ...addresses,
     dataDir: flags.dataDir,
     host: flags.host,
-    router: { addr: flags.routerAddr },
-    registry: { addr: flags.registryAddr },
-    scheduler: { addr: flags.schedulerAddr },
+    storage: { backend: flags.backend },
     admin: { addr: flags.adminAddr, enabled: flags.admin === false ? false : undefined },
     log: { level, file: flags.logFile },
     auth: {
@@ -59,6 +85,10 @@ export function configFromFlags(flags: UpFlags): ServerConfigInput {
       requireClientCert: flags.tlsRequireClientCert,
     },
   };
+  return withSettings(layer, (o) => {
+    const value = o.flag === undefined ? undefined : flags[attributeOf(o.flag)];
+    return value === undefined || o.flag === undefined ? undefined : { text: String(value), source: o.flag };
+  });
 }
 
 /** defaults < config file < env < flags. */
@@ -67,22 +97,33 @@ export function layeredConfig(flags: UpFlags, env: Readonly<Record<string, strin
   return resolveConfig(file ? loadConfigFile(file) : undefined, configFromEnv(env), configFromFlags(flags));
 }
 
+function addressHelp(k: AddressKey): string {
+  const services = Object.values(SERVICE_TABLE).filter((s) => s.addressKeys.some((sk) => sk.key === k.key));
+  const own = services.find((s) => s.addressKeys[0]?.key === k.key);
+  const port = own?.port ?? services[0]?.port;
+  const what = own ? `${k.key} gRPC bind address host:port` : `bind address shared by ${services.map((s) => s.name).join(", ")}`;
+  return `${what} (env: ${k.env}; default :${port})`;
+}
+
 export function registerUp(program: Command, io: CliIo): void {
-  program
+  const up = program
     .command("up")
-    .description("start the SW4RM server stack (router, registry, scheduler, admin HTTP) in the foreground")
-    .option("-c, --config <file>", "JSON config file (env: SW4RM_CONFIG)")
+    .description(
+      `start the SW4RM server stack (${SERVICE_CATALOG.map((e) => e.name).join(", ")}, admin HTTP) in the foreground`,
+    )
+    .option("-c, --config <file>", "JSON config file (env: SW4RM_CONFIG); docs/config-reference.md lists every key")
     .option("-d, --data-dir <dir>", "directory of the durable stores (env: SW4RM_DATA_DIR; default ./.sw4rm)")
     .option("--host <host>", "bind host for addresses given without one (default 127.0.0.1)")
-    .option("--router-addr <addr>", "router gRPC bind address host:port (env: SW4RM_ROUTER_ADDR; default :50051)")
-    .option("--registry-addr <addr>", "registry gRPC bind address host:port (env: SW4RM_REGISTRY_ADDR; default :50052)")
-    .option(
-      "--scheduler-addr <addr>",
-      "scheduler gRPC bind address host:port (env: SW4RM_SCHEDULER_ADDR; default :50053)",
-    )
-    .option("--admin-addr <addr>", "admin HTTP bind address host:port (env: SW4RM_ADMIN_ADDR; default :50080)")
-    .option("--no-admin", "do not serve the admin HTTP API")
-    .option("--log-level <level>", `log level: ${LOG_LEVELS.join("|")} (env: SW4RM_LOG_LEVEL; default info)`)
+    .option("--backend <backend>", `storage backend: ${STORAGE_BACKENDS.join("|")} (env: SW4RM_BACKEND; default sqlite)`);
+  for (const k of servedAddressKeys()) up.option(`${k.flag} <addr>`, addressHelp(k));
+  up.option("--admin-addr <addr>", "admin HTTP bind address host:port (env: SW4RM_ADMIN_ADDR; default :50080)").option(
+    "--no-admin",
+    "do not serve the admin HTTP API",
+  );
+  for (const entry of SERVICE_CATALOG)
+    for (const o of entry.options ?? [])
+      if (o.flag) up.addOption(new Option(`${o.flag} <value>`, `${o.description}${o.env ? ` (env: ${o.env})` : ""}`));
+  up.option("--log-level <level>", `log level: ${LOG_LEVELS.join("|")} (env: SW4RM_LOG_LEVEL; default info)`)
     .option("--log-file <file>", "write JSON logs to this file instead of stderr")
     .option(
       "--auth-tokens <file>",
@@ -102,10 +143,7 @@ export function registerUp(program: Command, io: CliIo): void {
       "--tls-require-client-cert",
       "mTLS: require a client certificate; its CN or URI SAN sw4rm://agent/<id> is the caller (env: SW4RM_TLS_MODE=mtls)",
     )
-    .option(
-      "--insecure",
-      "allow binding non-loopback addresses without authentication (env: SW4RM_INSECURE=1)",
-    )
+    .option("--insecure", "allow binding non-loopback addresses without authentication (env: SW4RM_INSECURE=1)")
     .addHelpText(
       "after",
       "\nPrecedence: defaults < config file < environment < flags. Port 0 picks a free port.\n" +

@@ -1,56 +1,83 @@
-/** Reads and checks a JSON config file (format: ServerConfigInput), naming the file and field on error. */
+/**
+ * Reads and validates a JSON config file against the schema (configSchema.ts): an unknown key is an
+ * error naming it and the valid keys, a wrong type names the field and what it must be. A config that
+ * says something the server would ignore never starts a server.
+ */
 import { readFileSync } from "node:fs";
-import { type JsonValue, LOG_LEVELS, type LogLevel, type ServerConfigInput } from "./config.js";
+import { Ajv, type ErrorObject } from "ajv";
+import type { ServerConfigInput } from "./config.js";
+import { configSchema } from "./configSchema.js";
 
-type Obj = Readonly<Record<string, unknown>>;
+type Validate = ReturnType<Ajv["compile"]>;
+let validator: Validate | undefined;
 
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+function compiled(): Validate {
+  validator ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema());
+  return validator;
+}
 
-class FieldReader {
-  constructor(
-    readonly file: string,
-    readonly prefix: string,
-    readonly obj: Obj,
-  ) {}
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: "a string",
+  number: "a number",
+  integer: "an integer",
+  boolean: "true or false",
+  object: "an object",
+  array: "an array",
+};
 
-  #fail(key: string, expected: string): never {
-    throw new Error(`${this.file}: "${this.prefix}${key}" must be ${expected}`);
+/** "router.options.inboundBufferCapacity" from "/router/options/inboundBufferCapacity". */
+function fieldOf(path: string): string {
+  return path
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .join(".");
+}
+
+function schemaAt(path: string): Readonly<Record<string, unknown>> | undefined {
+  let node: unknown = configSchema();
+  for (const part of path.split("/").slice(1)) {
+    const props = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+    const extra = (node as { additionalProperties?: unknown } | undefined)?.additionalProperties;
+    node = props?.[part] ?? (typeof extra === "object" ? extra : undefined);
   }
+  return node as Readonly<Record<string, unknown>> | undefined;
+}
 
-  string(key: string): string | undefined {
-    const v = this.obj[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "string" || v.trim() === "") this.#fail(key, "a non-empty string");
-    return v;
-  }
-
-  number(key: string, min: number): number | undefined {
-    const v = this.obj[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min) this.#fail(key, `a number >= ${min}`);
-    return v;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const v = this.obj[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "boolean") this.#fail(key, "true or false");
-    return v;
-  }
-
-  section(key: string): FieldReader | undefined {
-    const v = this.obj[key];
-    if (v === undefined) return undefined;
-    if (!isObj(v)) this.#fail(key, "an object");
-    return new FieldReader(this.file, `${this.prefix}${key}.`, v);
-  }
-
-  level(key: string): LogLevel | undefined {
-    const v = this.string(key);
-    if (v === undefined) return undefined;
-    const level = LOG_LEVELS.find((l) => l === v.toLowerCase());
-    if (!level) this.#fail(key, `one of ${LOG_LEVELS.join(", ")}`);
-    return level;
+function describe(error: ErrorObject, data: unknown): string {
+  const field = fieldOf(error.instancePath);
+  const at = field === "" ? "the config" : `"${field}"`;
+  const got = (() => {
+    let v: unknown = data;
+    for (const p of error.instancePath.split("/").slice(1)) v = (v as Record<string, unknown> | undefined)?.[p];
+    return JSON.stringify(v);
+  })();
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const keys = Object.keys((schemaAt(error.instancePath)?.properties as object | undefined) ?? {});
+      return `${at}: unknown key "${String(p.additionalProperty)}" (valid keys: ${keys.join(", ")})`;
+    }
+    case "type": {
+      const types = String(p.type).split(",").map((t) => TYPE_NAMES[t] ?? t);
+      return `${at} must be ${types.join(" or ")}, got ${got}`;
+    }
+    case "minimum": {
+      const integer = schemaAt(error.instancePath)?.type === "integer";
+      return `${at} must be ${integer ? "an integer" : "a number"} >= ${String(p.limit)}`;
+    }
+    case "minLength":
+      return `${at} must be a non-empty string`;
+    case "enum":
+      return `${at} must be one of ${(p.allowedValues as unknown[]).join(", ")}, got ${got}`;
+    case "pattern":
+      if (error.propertyName !== undefined)
+        return `${at}: key "${error.propertyName}" must match ${String(p.pattern)}`;
+      return `${at} must match ${String(p.pattern)}, got ${got}`;
+    case "propertyNames":
+      return `${at}: key "${String(p.propertyName)}" is not allowed`;
+    default:
+      return `${at} ${error.message ?? "is invalid"}`;
   }
 }
 
@@ -61,50 +88,17 @@ export function parseConfig(text: string, file: string): ServerConfigInput {
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (!isObj(raw)) throw new Error(`${file}: the config must be a JSON object`);
-  const r = new FieldReader(file, "", raw);
-  const router = r.section("router");
-  const registry = r.section("registry");
-  const admin = r.section("admin");
-  const log = r.section("log");
-  const routerOptions = router?.section("options");
-  const auth = r.section("auth");
-  const jwt = auth?.section("jwt");
-  const tls = r.section("tls");
-  return {
-    dataDir: r.string("dataDir"),
-    host: r.string("host"),
-    shutdownGraceMs: r.number("shutdownGraceMs", 0),
-    router: router && {
-      addr: router.string("addr"),
-      options: routerOptions?.obj as Readonly<Record<string, JsonValue>> | undefined,
-    },
-    registry: registry && {
-      addr: registry.string("addr"),
-      heartbeatIntervalMs: registry.number("heartbeatIntervalMs", 1),
-      missedHeartbeats: registry.number("missedHeartbeats", 1),
-      notifications: registry.boolean("notifications"),
-    },
-    admin: admin && { addr: admin.string("addr"), enabled: admin.boolean("enabled") },
-    log: log && { level: log.level("level"), file: log.string("file") },
-    auth: auth && {
-      tokensFile: auth.string("tokensFile"),
-      jwt: jwt && {
-        secretFile: jwt.string("secretFile"),
-        publicKeyFile: jwt.string("publicKeyFile"),
-        issuer: jwt.string("issuer"),
-        audience: jwt.string("audience"),
-      },
-      insecure: auth.boolean("insecure"),
-    },
-    tls: tls && {
-      enabled: tls.boolean("enabled"),
-      certFile: tls.string("certFile"),
-      keyFile: tls.string("keyFile"),
-      caFile: tls.string("caFile"),
-      requireClientCert: tls.boolean("requireClientCert"),
-    },
-  };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new Error(`${file}: the config must be a JSON object`);
+  // Log levels are case-insensitive, as in the env var and the flag.
+  const log = (raw as { log?: { level?: unknown } }).log;
+  if (log && typeof log.level === "string") log.level = log.level.toLowerCase();
+  const validate = compiled();
+  if (!validate(raw)) {
+    const error = validate.errors?.[0];
+    throw new Error(`${file}: ${error ? describe(error, raw) : "invalid config"}`);
+  }
+  return raw as ServerConfigInput;
 }
 
 export function loadConfigFile(file: string): ServerConfigInput {

@@ -1,35 +1,51 @@
-/** The registry as a ServiceModule (port: addresses.registry). Provides `directory` to later modules. */
-import { createRegistry } from "../registry/index.js";
+/** The registry as a ServiceModule (port: registry). Provides the agent directory to later modules. */
+import { createRegistry, MemoryRegistryStore, SqliteRegistryStore } from "../registry/index.js";
+import { CANONICAL_POLICIES } from "../auth/policies.js";
+import { rawHandlers } from "../grpc/handlers.js";
+import { registerRegistryMetrics, registryAdminRoutes } from "../services/registry/adminRoutes.js";
+import { DIRECTORY, INGRESS } from "../services/keys.js";
 import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "./grpcServer.js";
 import type { ServiceModule } from "./modules.js";
+import type { RegistryOptions, RegistryStore } from "../registry/index.js";
 
 export const registryModule: ServiceModule = {
   name: "registry",
+  provides: [DIRECTORY],
+  uses: [INGRESS],
   async start(ctx) {
-    const { config } = ctx;
+    const store = await ctx.storage.open<RegistryStore>("registry", {
+      memory: () => new MemoryRegistryStore(),
+      sqlite: (file) => new SqliteRegistryStore(file),
+    });
     const component = createRegistry({
-      dataDir: config.dataDir,
+      store,
       clock: ctx.clock,
       logger: ctx.logger,
-      options: config.registry,
+      options: ctx.settings as RegistryOptions & { notifications?: boolean },
     });
-    ctx.components.directory = component.directory;
+    ctx.provide(DIRECTORY, component.directory);
+    registerRegistryMetrics(ctx.metrics, component.directory);
     return {
       bindings: [
         {
           service: "registry",
-          healthName: "sw4rm.registry.RegistryService",
           definition: component.service,
+          handlers: rawHandlers(component.service, component.grpc),
+          policies: CANONICAL_POLICIES,
+          store: { describe: () => ctx.storage.describe("registry") },
           maxReceiveBytes: CONTROL_PLANE_MAX_MESSAGE_BYTES,
-          implementation: component.grpc,
         },
       ],
+      routes: registryAdminRoutes(component.directory),
       ready() {
-        // The router starts after us (it needs the directory), so announcements are wired last.
-        if (ctx.components.ingress) component.connectRouter(ctx.components.ingress);
+        // The router needs our directory, so it starts after us: announcements are wired last.
+        const ingress = ctx.find(INGRESS);
+        if (ingress) component.connectRouter(ingress);
       },
       stopping: () => component.disconnectRouter(),
-      close: () => component.close(),
+      async close() {
+        await component.close();
+      },
     };
   },
 };

@@ -1,50 +1,64 @@
-/** The router as a ServiceModule (port: addresses.router). Needs `directory`; provides `ingress`. */
-import { join } from "node:path";
+/** The router as a ServiceModule (port: router). Needs the directory; provides ingress and local agents. */
+import { CANONICAL_POLICIES } from "../auth/policies.js";
+import { rawHandlers } from "../grpc/handlers.js";
 import type { RouterOptions } from "../router/index.js";
 import { createRouter } from "../router/index.js";
 import { resolveRouterOptions } from "../router/options.js";
-import { ROUTER_DB_FILE, SqliteRouterStore } from "../router/sqliteRouterStore.js";
+import { SqliteRouterStore } from "../router/sqliteRouterStore.js";
 import type { RouterStore } from "../router/store.js";
 import { WorkerRouterStore } from "../router/workerRouterStore.js";
-import { requireComponent, type ServiceModule } from "./modules.js";
+import { routerAdminRoutes } from "../services/router/adminRoutes.js";
+import { DIRECTORY, INGRESS, LOCAL_AGENTS, ROUTER_ADMIN } from "../services/keys.js";
+import type { ServiceModule } from "./modules.js";
 
 export const routerModule: ServiceModule = {
   name: "router",
+  needs: [DIRECTORY],
+  provides: [INGRESS, LOCAL_AGENTS, ROUTER_ADMIN],
   async start(ctx) {
-    // Config-file options are plain JSON; resolveRouterOptions validates them (a bad value stops start-up).
-    const options = resolveRouterOptions(ctx.config.router as RouterOptions);
-    const file = join(ctx.config.dataDir, ROUTER_DB_FILE);
+    // Config-file options are JSON validated against the catalog's schema; resolveRouterOptions applies defaults.
+    const raw = (ctx.settings.options ?? {}) as RouterOptions;
+    const options = resolveRouterOptions(raw);
     const sqlite = { synchronous: options.durability === "process-crash" ? ("NORMAL" as const) : ("FULL" as const) };
-    const store: RouterStore =
-      options.storeThread === "main" ? new SqliteRouterStore(file, sqlite) : await WorkerRouterStore.open(file, sqlite);
+    const store: RouterStore = await ctx.storage.open<RouterStore>("router", {
+      memory: () => {
+        throw new Error("the router has no memory store yet");
+      },
+      sqlite: (file) =>
+        options.storeThread === "main" ? new SqliteRouterStore(file, sqlite) : WorkerRouterStore.open(file, sqlite),
+    });
     const router = createRouter({
       store,
-      directory: requireComponent(ctx, "directory", "router"),
+      directory: ctx.get(DIRECTORY),
       clock: ctx.clock,
       logger: ctx.logger,
-      options: ctx.config.router as RouterOptions,
-      metricsRegistry: ctx.components.metrics,
-      guard: ctx.components.guard,
+      options: raw,
+      metricsRegistry: ctx.metrics,
+      guard: ctx.guard,
     });
-    ctx.components.ingress = router.ingress;
-    ctx.components.routerAdmin = router.admin;
-    ctx.components.attachLocal = router.attachLocal;
+    ctx.provide(INGRESS, router.ingress);
+    ctx.provide(ROUTER_ADMIN, router.admin);
+    ctx.provide(LOCAL_AGENTS, router.attachLocal);
+    const describe = { describe: () => ctx.storage.describe("router") };
     return {
       bindings: [
         {
           service: "router",
-          healthName: "sw4rm.router.RouterService",
           definition: router.service,
-          implementation: router.grpc,
+          handlers: rawHandlers(router.service, router.grpc),
+          policies: CANONICAL_POLICIES,
+          store: describe,
         },
         {
           // The streaming fast path (extension); SDKs detect it through its health status.
           service: "router",
           healthName: "sw4rm.ext.router.v1.RouterSession",
           definition: router.session.service,
-          implementation: router.session.grpc,
+          handlers: rawHandlers(router.session.service, router.session.grpc),
+          store: describe,
         },
       ],
+      routes: routerAdminRoutes(router.admin),
       async close() {
         await router.close();
         await store.close(); // the router does not own a store it was given

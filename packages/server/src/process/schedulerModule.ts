@@ -1,27 +1,40 @@
 /**
- * The scheduler as a ServiceModule (port: addresses.scheduler). Needs `directory` and `ingress`; its
+ * The scheduler as a ServiceModule (port: scheduler). Needs the directory, ingress and local agents: its
  * CONTROL envelopes go out through the router and the agents' ACKs/notifications addressed to the
- * scheduler come back in-process (router `attachLocal`).
+ * scheduler come back in-process.
  */
 import { MessageType } from "@sw4rm/protocol";
+import { CANONICAL_POLICIES } from "../auth/policies.js";
+import { rawHandlers } from "../grpc/handlers.js";
 import { createScheduler, SCHEDULER_AGENT_ID, type SchedulerOptions } from "../scheduler/index.js";
+import { SqliteSchedulerStore } from "../scheduler/sqliteStore.js";
+import { schedulerAdminRoutes } from "../services/scheduler/adminRoutes.js";
+import { DIRECTORY, INGRESS, LOCAL_AGENTS, SCHEDULER_ADMIN } from "../services/keys.js";
 import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "./grpcServer.js";
-import { requireComponent, type ServiceModule } from "./modules.js";
+import type { ServiceModule } from "./modules.js";
 
 export const schedulerModule: ServiceModule = {
   name: "scheduler",
+  needs: [DIRECTORY, INGRESS, LOCAL_AGENTS],
+  provides: [SCHEDULER_ADMIN],
   async start(ctx) {
-    const scheduler = createScheduler({
-      dataDir: ctx.config.dataDir,
-      ingress: requireComponent(ctx, "ingress", "scheduler"),
-      directory: requireComponent(ctx, "directory", "scheduler"),
-      clock: ctx.clock,
-      logger: ctx.logger.child({ component: "scheduler" }),
-      // Config-file options are plain JSON; the scheduler applies its defaults.
-      options: ctx.config.scheduler as SchedulerOptions,
+    const store = await ctx.storage.open("scheduler", {
+      memory: () => {
+        throw new Error("the scheduler has no memory store yet");
+      },
+      sqlite: (file) => new SqliteSchedulerStore(file),
     });
-    ctx.components.schedulerAdmin = scheduler.admin;
-    const detach = requireComponent(ctx, "attachLocal", "scheduler")(SCHEDULER_AGENT_ID, async (envelope) => {
+    const scheduler = createScheduler({
+      store,
+      ingress: ctx.get(INGRESS),
+      directory: ctx.get(DIRECTORY),
+      clock: ctx.clock,
+      logger: ctx.logger,
+      // Config-file options are JSON validated against the catalog's schema; the scheduler applies its defaults.
+      options: (ctx.settings.options ?? {}) as SchedulerOptions,
+    });
+    ctx.provide(SCHEDULER_ADMIN, scheduler.admin);
+    const detach = ctx.get(LOCAL_AGENTS)(SCHEDULER_AGENT_ID, async (envelope) => {
       if (envelope.messageType === MessageType.ACKNOWLEDGEMENT) await scheduler.handleAck(envelope);
       else if (envelope.messageType === MessageType.NOTIFICATION) scheduler.handleNotification(envelope);
     });
@@ -29,14 +42,19 @@ export const schedulerModule: ServiceModule = {
       bindings: [
         {
           service: "scheduler",
-          healthName: "sw4rm.scheduler.SchedulerService",
           definition: scheduler.service,
+          handlers: rawHandlers(scheduler.service, scheduler.grpc),
+          policies: CANONICAL_POLICIES,
+          store: { describe: () => ctx.storage.describe("scheduler") },
           maxReceiveBytes: CONTROL_PLANE_MAX_MESSAGE_BYTES,
-          implementation: scheduler.grpc,
         },
       ],
+      routes: schedulerAdminRoutes(scheduler.admin),
       stopping: async () => detach(),
-      close: () => scheduler.close(),
+      async close() {
+        await scheduler.close();
+        store.close();
+      },
     };
   },
 };

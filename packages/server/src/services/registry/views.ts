@@ -1,6 +1,6 @@
 /** Stable JSON shapes of the admin API (snake_case, enum names, ISO times). */
 import { AgentState, CommunicationClass, isoFromMs, RegistrationType } from "@sw4rm/protocol";
-import type { AgentRecord } from "../contracts.js";
+import type { AgentRecord } from "../../contracts.js";
 
 export interface AgentView {
   readonly agent_id: string;
@@ -33,23 +33,4 @@ export function agentView(a: AgentRecord): AgentView {
     registered_at: isoFromMs(a.registeredAtMs),
     last_heartbeat_at: isoFromMs(a.lastHeartbeatAtMs),
   };
-}
-
-export interface QueueView {
-  readonly agent_id: string;
-  readonly depth: number;
-}
-
-/** Router queue depths come as a Map or a plain object; either becomes a sorted list. */
-export function queueViews(depths: unknown): QueueView[] {
-  const entries =
-    depths instanceof Map
-      ? [...depths.entries()]
-      : typeof depths === "object" && depths !== null
-        ? Object.entries(depths)
-        : [];
-  return entries
-    .filter((e): e is [string, number] => typeof e[0] === "string" && typeof e[1] === "number")
-    .map(([agent_id, depth]) => ({ agent_id, depth }))
-    .sort((a, b) => a.agent_id.localeCompare(b.agent_id));
 }
