@@ -169,8 +169,8 @@ export const EXPIRE_BATCH = 1000;
 /**
  * Queue state. Every mutating method commits before it resolves, and is durable at the backend's
  * configured level once it resolves (commit(): once `durable` resolves); reads never write. Leases are
- * not stored: they live in the router's memory, and a copy whose lease is lost (restart, stream
- * replaced) is queued again with its seq, which is exactly the redelivery the protocol requires.
+ * not stored: they live in the router's memory, so after a restart a copy that was in flight is simply
+ * queued and delivered again with its seq, which is exactly the redelivery the protocol requires.
  * A seq is per agent, increases with admission order and is never reused; backends need not make
  * seqs dense.
  */
