@@ -1,4 +1,7 @@
-/** Test harness: a router on a real gRPC server (port 0), a Map-backed AgentDirectory, a ManualClock. */
+/**
+ * Test harness: a router over a SQLite store in a temp dir, on a real gRPC server (port 0), with a
+ * Map-backed AgentDirectory and a ManualClock.
+ */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +18,12 @@ import {
 } from "@sw4rm/protocol";
 import { pino } from "pino";
 import type { AgentChange, AgentDirectory, AgentRecord } from "../../../packages/server/src/contracts.js";
-import { createRouter, type Router, type RouterOptions } from "../../../packages/server/src/router/index.js";
+import {
+  createRouter,
+  type Router,
+  type RouterOptions,
+  SqliteRouterStore,
+} from "../../../packages/server/src/router/index.js";
 
 export class MapDirectory implements AgentDirectory {
   readonly agents = new Map<string, AgentRecord>();
@@ -111,7 +119,7 @@ export interface Harness {
   send(env: Envelope, to?: string[], cls?: string): Promise<{ accepted: boolean; reason: string }>;
   stream(agentId: string): Inbox;
   ack(agentId: string, seq: bigint, messageId: string, outcome?: DeliveryAckOutcome): Promise<boolean>;
-  /** Closes router + server and starts them again on the same data dir. */
+  /** Closes router, store and server, and starts them again on the same data dir. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -133,8 +141,10 @@ export async function startHarness(
   let server: Server;
   let address = "";
   const streams: Inbox[] = [];
+  const synchronous = options.durability === "process-crash" ? "NORMAL" : "FULL";
   const boot = async () => {
-    const router = createRouter({ dataDir, directory, clock, logger, options });
+    const store = SqliteRouterStore.inDir(dataDir, { synchronous });
+    const router = createRouter({ store, directory, clock, logger, options });
     server = new Server();
     server.addService(router.service, router.grpc);
     if (extras.session !== false) server.addService(router.session.service, router.session.grpc);
@@ -149,6 +159,7 @@ export async function startHarness(
     for (const s of streams.splice(0)) s.cancel();
     h.client.close();
     await h.router.close();
+    await h.router.store.close();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
   };
   const first = await boot();

@@ -4,12 +4,17 @@ import { join } from "node:path";
 import { Envelope, MessageType } from "@sw4rm/protocol";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createRouter, ROUTER_DB_FILE } from "../../../packages/server/src/router/index.js";
+import {
+  type CreateRouterConfig,
+  createRouter,
+  ROUTER_DB_FILE,
+  SqliteRouterStore,
+} from "../../../packages/server/src/router/index.js";
 import { openDatabase } from "../../../packages/server/src/storage/sqlite.js";
 import { MapDirectory, startHarness } from "./harness.js";
 
 describe("router persistence", () => {
-  it("restart on the same data dir resumes queues and leases (in-flight becomes redeliverable)", async () => {
+  it("restart on the same data dir resumes queues; a copy that was in flight is redelivered with its seq", async () => {
     const h = await startHarness();
     h.directory.add("alice");
     h.directory.add("bob");
@@ -34,10 +39,13 @@ describe("router persistence", () => {
     const dir = mkdtempSync(join(tmpdir(), "sw4rm-corrupt-"));
     const file = join(dir, ROUTER_DB_FILE);
     writeFileSync(file, "this is not a database, just some text that is long enough");
-    expect(() =>
-      createRouter({ dataDir: dir, directory: new MapDirectory(), logger: pino({ level: "silent" }) }),
-    ).toThrow(file);
+    expect(() => SqliteRouterStore.inDir(dir)).toThrow(file);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("createRouter without a store names what to pass (it opens no store of its own)", () => {
+    const config = { directory: new MapDirectory(), logger: pino({ level: "silent" }) };
+    expect(() => createRouter(config as unknown as CreateRouterConfig)).toThrow(/needs `store`/);
   });
 
   it("openDatabase creates the parent dir and enables WAL + FULL sync", () => {

@@ -21,4 +21,4 @@ runRouterStoreSuite("sqlite", async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}, { persistent: true });

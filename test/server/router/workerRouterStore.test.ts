@@ -30,7 +30,7 @@ runRouterStoreSuite("sqlite on a worker thread", async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}, { persistent: true });
 
 it("a corrupt store file fails open() with the CorruptDatabaseError naming the file", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sw4rm-wstore-"));

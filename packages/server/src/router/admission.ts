@@ -1,7 +1,8 @@
 /**
  * Admission (the RouterIngress): validate, resolve recipients, pick the lane, then commit through
- * the group committer. accepted=true is returned only after the commit. Every rejection carries a
- * reason and, when the producer is a registered agent, a REJECTED ACK (NACK) to its inbox (spec §13).
+ * the group committer. accepted=true is returned only once the commit is durable. Every rejection
+ * carries a reason and, when the producer is a registered agent, a REJECTED ACK (NACK) to its inbox
+ * (spec §13).
  */
 import {
   AckStage,

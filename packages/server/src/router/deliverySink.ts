@@ -1,6 +1,7 @@
 /**
- * Where a DeliverySession writes: the canonical StreamIncoming call, or the streaming session of the
- * fast path (sessionSink.ts). Both get the same lease, lane and redelivery logic.
+ * Where a DeliverySession writes: the canonical StreamIncoming call (streamCallSink below), or the
+ * credit-windowed RouterSession stream of the fast path (SessionCall's sink in sessionCall.ts). Both
+ * get the same lease, lane and redelivery logic.
  */
 import type { ServerWritableStream } from "@grpc/grpc-js";
 import type { StreamItem, StreamRequest } from "@sw4rm/protocol";

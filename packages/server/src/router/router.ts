@@ -1,38 +1,26 @@
 /**
- * createRouter: composes store, admission (group commit), delivery sessions, gRPC handlers, admin
- * operations and the TTL/prune sweep. Only the caller's gRPC server opens sockets.
+ * createRouter: composes the given store, admission (group commit), the delivery hub, the sweeper,
+ * gRPC handlers and admin operations. Only the caller's gRPC server opens sockets, and the caller
+ * owns the store (it closes it after the router).
  */
-import {
-  AckStage,
-  type Clock,
-  type DeliveryAckOutcome,
-  ErrorCode,
-  DeliveryAckOutcome as Outcome,
-  type RouterServiceServer,
-  systemClock,
-  type TimerHandle,
-} from "@sw4rm/protocol";
+import { type Clock, type RouterServiceServer, systemClock } from "@sw4rm/protocol";
 import type { Registry } from "prom-client";
 import type { AgentDirectory, CallGuard, Closeable, Logger, RouterIngress } from "../contracts.js";
 import { createRouterAdmin, type RouterAdmin } from "./admin.js";
-import { type Admitted, Admission, type LocalRecipient } from "./admission.js";
-import { DeliverySession } from "./deliverySession.js";
-import { type DeliverySink, streamCallSink } from "./deliverySink.js";
+import { Admission, type LocalRecipient } from "./admission.js";
 import { CommitQueue } from "./commitQueue.js";
+import { DeliveryHub } from "./deliveryHub.js";
+import { streamCallSink } from "./deliverySink.js";
 import { createGrpcHandlers, routerServiceDefinition } from "./grpcHandlers.js";
-import { Inbox } from "./inbox.js";
 import { createRouterMetrics } from "./metrics.js";
 import { type RouterOptions, resolveRouterOptions } from "./options.js";
-import { reason } from "./reasons.js";
 import { createSessionHandlers, routerSessionDefinition } from "./sessionHandlers.js";
-import { SqliteRouterStore, type SqliteRouterStoreOptions } from "./sqliteRouterStore.js";
-import { leaseKey, type RouterStore } from "./store.js";
+import type { RouterStore } from "./store.js";
+import { Sweeper } from "./sweeper.js";
 
 export interface CreateRouterConfig {
-  /** A ready store (caller keeps ownership), or `dataDir` for the embedded SQLite store. */
-  readonly store?: RouterStore;
-  readonly dataDir?: string;
-  readonly sqlite?: SqliteRouterStoreOptions;
+  /** The queue store (SqliteRouterStore, WorkerRouterStore, MemoryRouterStore); the caller closes it. */
+  readonly store: RouterStore;
   readonly directory: AgentDirectory;
   readonly clock?: Clock;
   readonly logger: Logger;
@@ -56,170 +44,53 @@ export interface Router extends Closeable {
     readonly grpc: ReturnType<typeof createSessionHandlers>;
   };
   readonly admin: RouterAdmin;
+  /** The store given in the config (the router never closes it). */
   readonly store: RouterStore;
 }
 
 export function createRouter(config: CreateRouterConfig): Router {
+  const { store, directory } = config;
+  if (!store)
+    throw new TypeError(
+      "createRouter needs `store` (a RouterStore such as SqliteRouterStore or MemoryRouterStore); it no longer opens one from `dataDir`",
+    );
   const clock = config.clock ?? systemClock;
   const logger = config.logger.child({ component: "router" });
   const options = resolveRouterOptions(config.options);
-  if (!config.store && !config.dataDir) throw new TypeError("createRouter needs either `store` or `dataDir`");
-  const ownsStore = !config.store;
-  const store =
-    config.store ??
-    SqliteRouterStore.inDir(
-      config.dataDir ?? "",
-      config.sqlite ?? { synchronous: options.durability === "process-crash" ? "NORMAL" : "FULL" },
-    );
-  const commitStats = () => ({ commitBatches: commits.batches, admittedItems: commits.admitted, ackedItems: commits.acked });
-  const metrics = config.metricsRegistry
-    ? createRouterMetrics(config.metricsRegistry, store, commitStats)
-    : undefined;
-  const sessions = new Map<string, DeliverySession>();
-  const inboxes = new Map<string, Inbox>();
-  const inboxOf = (agentId: string) => {
-    let inbox = inboxes.get(agentId);
-    if (!inbox) {
-      inbox = new Inbox(agentId, options.readAhead);
-      inboxes.set(agentId, inbox);
-    }
-    return inbox;
-  };
-  let closed = false;
-
-  const wake = (agentIds: readonly string[], admitted?: Admitted) => {
-    if (admitted) {
-      const { item } = admitted;
-      for (const d of admitted.deliveries)
-        inboxes.get(d.agentId)?.admitted({
-          agentId: d.agentId,
-          seq: d.seq,
-          messageId: item.messageId,
-          producerId: item.producerId,
-          correlationId: item.correlationId,
-          lane: item.lane,
-          envelope: item.envelope,
-          expiresAtMs: item.expiresAtMs,
-        });
-    } else for (const id of agentIds) inboxes.get(id)?.invalidate();
-    for (const id of agentIds) sessions.get(id)?.waker.notify();
-  };
   const commits = new CommitQueue(store, () => clock.now(), options.maxBatch);
-  const admission = new Admission({
+  const stats = () => ({ commitBatches: commits.batches, admittedItems: commits.admitted, ackedItems: commits.acked });
+  const metrics = config.metricsRegistry ? createRouterMetrics(config.metricsRegistry, store, stats) : undefined;
+  const admission: Admission = new Admission({
     store,
     commits,
-    directory: config.directory,
+    directory,
     clock,
     logger,
     options,
-    onQueued: wake,
+    onQueued: (agentIds, admitted) => hub.wake(agentIds, admitted),
     onReject: metrics ? (code) => metrics.reject(code) : undefined,
   });
-  const sessionDeps = { store, clock, logger, options, admission };
-
-  /** Opens the agent's delivery stream on `sink`; returns the session (the caller wires cancellation). */
-  function openDelivery(agentId: string, sink: DeliverySink): DeliverySession | undefined {
-    if (closed) {
-      sink.end();
-      return undefined;
-    }
-    const previous = sessions.get(agentId);
-    const inbox = inboxOf(agentId);
-    const session = new DeliverySession(inbox, sink, sessionDeps);
-    sessions.set(agentId, session);
-    // One active stream per agent: the old one ends, and its in-flight copies go to the new one.
-    previous?.close(true);
-    void (async () => {
-      if (previous) await previous.done;
-      inbox.releaseAll();
-      if (!session.closed) session.start();
-    })().catch((error: unknown) => {
-      logger.error({ err: error, agent_id: agentId }, "could not open delivery stream");
-      session.close(true);
-    });
-    return session;
-  }
-
-  function closeDelivery(session: DeliverySession): void {
-    session.close(false);
-    if (sessions.get(session.agentId) === session) sessions.delete(session.agentId);
-  }
-
-  async function ack(agentId: string, seq: bigint, messageId: string, outcome: DeliveryAckOutcome): Promise<boolean> {
-    const kind = outcome === Outcome.DELIVERY_ACK_OUTCOME_PERMANENT_FAILURE ? "permanent_failure" : "delivered";
-    const inbox = inboxes.get(agentId);
-    const attempts = inbox?.leaseOf(seq)?.attempts;
-    const result = await commits.ack({ agentId, seq, messageId, outcome: kind, attempts });
-    if (result === "recorded") {
-      inbox?.settle(seq);
-      sessions.get(agentId)?.waker.notify();
-    } else logger.debug({ agent_id: agentId, seq: seq.toString(), message_id: messageId }, "ack not recorded");
-    return result === "recorded";
-  }
-
-  let sweepTimer: TimerHandle | undefined;
-  let sweeping: Promise<void> = Promise.resolve();
-  async function sweep(): Promise<void> {
-    const now = clock.now();
-    const note = reason(ErrorCode.TTL_EXPIRED, "ttl_ms ran out before delivery");
-    const leased = new Set<string>();
-    for (const inbox of inboxes.values()) for (const seq of inbox.leasedSeqs(now)) leased.add(leaseKey(inbox.agentId, seq));
-    for (const entry of await store.expireDue(now, ErrorCode.TTL_EXPIRED, note, leased)) {
-      inboxes.get(entry.agentId)?.settleMessage(entry.messageId);
-      logger.info({ message_id: entry.messageId, correlation_id: entry.correlationId }, "ttl expired in queue");
-      await admission.notifyProducer(entry.producerId, entry.messageId, entry.correlationId, {
-        stage: AckStage.FAILED,
-        code: ErrorCode.TTL_EXPIRED,
-        note: entry.error,
-      });
-    }
-    await store.prune(now, options.dedupWindowMs);
-  }
-  let sweepBusy = false;
-  let sweepAgain = false;
-  const runSweep = () => {
-    if (sweepBusy) {
-      sweepAgain = true; // coalesce: one more run, at the time it starts
-      return;
-    }
-    sweepBusy = true;
-    sweeping = sweep()
-      .catch((error: unknown) => logger.error({ err: error }, "router sweep failed"))
-      .finally(() => {
-        sweepBusy = false;
-        if (sweepAgain && !closed) {
-          sweepAgain = false;
-          runSweep();
-        }
-      });
-  };
-  // Re-armed synchronously so a ManualClock advance fires every due sweep.
-  const armSweep = () => {
-    sweepTimer = clock.setTimer(options.sweepIntervalMs, () => {
-      if (closed) return;
-      armSweep();
-      runSweep();
-    });
-  };
-  armSweep();
-
-  const admin = createRouterAdmin({
-    store,
-    clock,
-    logger,
-    onQueued: wake,
-    stats: commitStats,
-  });
-
-  const openStream = (agentId: string, call: Parameters<typeof streamCallSink>[0]) => {
-    const session = openDelivery(agentId, streamCallSink(call));
-    if (session) call.on("cancelled", () => closeDelivery(session));
-  };
+  const hub = new DeliveryHub({ store, commits, clock, logger, options, admission });
+  const sweeper = new Sweeper({ store, clock, logger, options, leases: hub, admission });
+  sweeper.start();
+  const admin = createRouterAdmin({ store, clock, logger, onQueued: (agentIds) => hub.wake(agentIds), stats });
+  const openDelivery = hub.open.bind(hub);
+  const closeDelivery = hub.closeSession.bind(hub);
+  const ack = hub.ack.bind(hub);
+  let closed = false;
 
   return {
     ingress: admission,
     attachLocal: (agentId, handler) => admission.attachLocal(agentId, handler),
-    grpc: createGrpcHandlers({ admission, logger, openStream, ack }),
+    grpc: createGrpcHandlers({
+      admission,
+      logger,
+      openStream(agentId, call) {
+        const session = openDelivery(agentId, streamCallSink(call));
+        if (session) call.on("cancelled", () => closeDelivery(session));
+      },
+      ack,
+    }),
     service: routerServiceDefinition,
     session: {
       service: routerSessionDefinition,
@@ -239,14 +110,10 @@ export function createRouter(config: CreateRouterConfig): Router {
     async close() {
       if (closed) return;
       closed = true;
-      sweepTimer?.cancel();
-      const all = [...sessions.values()];
-      sessions.clear();
-      for (const s of all) s.close(true);
-      await Promise.all(all.map((s) => s.done));
+      sweeper.stop();
+      await hub.close();
       await commits.idle();
-      await sweeping;
-      if (ownsStore) await store.close();
+      await sweeper.idle();
     },
   };
 }

@@ -14,7 +14,7 @@ import { storageFailure } from "../storage/storageErrors.js";
 import type { DeliverySession } from "./deliverySession.js";
 import type { DeliverySink } from "./deliverySink.js";
 import { reason } from "./reasons.js";
-import type { SessionCore, SessionDuplex } from "./sessionHandlers.js";
+import type { SessionCore, SessionDuplex } from "./sessionCore.js";
 import type { Lane } from "./store.js";
 import { undecodableReason } from "./wire.js";
 

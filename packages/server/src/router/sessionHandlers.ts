@@ -4,28 +4,10 @@
  * they share its group commit), deliveries through a DeliverySession on a credit-windowed sink, acks
  * through the router's ack group commit. Only the framing differs: batches instead of one call each.
  */
-import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { routerSession, validationError } from "@sw4rm/protocol";
-import type { CallGuard, Logger } from "../contracts.js";
-import type { Admission } from "./admission.js";
-import type { DeliverySession } from "./deliverySession.js";
-import type { DeliverySink } from "./deliverySink.js";
-import type { ResolvedRouterOptions } from "./options.js";
 import { SessionCall } from "./sessionCall.js";
+import type { SessionCore, SessionDuplex } from "./sessionCore.js";
 import { tolerantDeserialize } from "./wire.js";
-
-export type SessionDuplex = ServerDuplexStream<routerSession.ClientFrame, routerSession.ServerFrame>;
-
-export interface SessionCore {
-  readonly admission: Admission;
-  readonly logger: Logger;
-  readonly options: ResolvedRouterOptions;
-  readonly guard: CallGuard | undefined;
-  openDelivery(agentId: string, sink: DeliverySink): DeliverySession | undefined;
-  closeDelivery(session: DeliverySession): void;
-  ack(agentId: string, seq: bigint, messageId: string, outcome: number): Promise<boolean>;
-  isClosed(): boolean;
-}
 
 /** The generated definition, with frames that do not decode answered INVALID_ARGUMENT (not INTERNAL). */
 export const routerSessionDefinition = {

@@ -1,27 +1,10 @@
-/** Dead-letter operations of the SQLite router store (spec §21.1). */
-import { Envelope, type ErrorCode } from "@sw4rm/protocol";
+/** Dead-letter storage of the SQLite router store (what an entry holds: rules/deadLetter.ts). */
+import type { ErrorCode } from "@sw4rm/protocol";
 import type { Prepare } from "../storage/statements.js";
+import { dlqPageSize, deadLetterAttempts, payloadExcerpt, requeueHistory } from "./rules/deadLetter.js";
+import { ADMITTED_STATE } from "./rules/lifecycle.js";
 import { type DeliveryRow, type DlqRow, STATUS_QUEUED } from "./sqliteSchema.js";
 import type { DlqAttempt, DlqEntry, DlqFilter, Lane, QueuedDelivery } from "./store.js";
-
-const EXCERPT_BYTES = 256;
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
-
-/** First 256 payload bytes, as UTF-8 text when they decode cleanly, else `base64:...`. */
-export function payloadExcerpt(envelopeBytes: Uint8Array): string {
-  let payload: Uint8Array;
-  try {
-    payload = Envelope.decode(envelopeBytes).payload;
-  } catch {
-    return "";
-  }
-  const head = payload.subarray(0, EXCERPT_BYTES);
-  try {
-    return utf8Strict.decode(head);
-  } catch {
-    return `base64:${Buffer.from(head).toString("base64")}`;
-  }
-}
 
 export function dlqEntryFromRow(row: DlqRow): DlqEntry {
   return {
@@ -54,11 +37,7 @@ export function deadLetterRow(
   nowMs: number,
   recent: readonly DlqAttempt[] = [],
 ): DlqEntry {
-  const attempts = [
-    ...(JSON.parse(row.history) as DlqAttempt[]),
-    ...recent,
-    { atMs: nowMs, event: "dead_lettered", reason },
-  ];
+  const attempts = deadLetterAttempts(JSON.parse(row.history) as DlqAttempt[], recent, nowMs, reason);
   const info = prep(
       `INSERT INTO dlq (message_id, agent_id, producer_id, correlation_id, lane, message_type, error_code, error,
         attempts, created_at, failed_at, payload_size, content_type, excerpt, envelope)
@@ -87,6 +66,7 @@ export function deadLetterRow(
   return dlqEntryFromRow(stored);
 }
 
+/** rules/deadLetter.ts matchesDlqFilter, as SQL. */
 function where(filter: DlqFilter): { sql: string; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
@@ -115,7 +95,7 @@ function where(filter: DlqFilter): { sql: string; params: (string | number)[] } 
 
 export function dlqList(prep: Prepare, filter: DlqFilter): DlqEntry[] {
   const w = where(filter);
-  const limit = Math.max(1, Math.min(filter.limit ?? 1000, 10_000));
+  const limit = dlqPageSize(filter);
   const rows = prep(`SELECT * FROM dlq ${w.sql} ORDER BY id LIMIT ${limit}`).all(...w.params) as DlqRow[];
   return rows.map(dlqEntryFromRow);
 }
@@ -143,15 +123,12 @@ export function dlqRequeue(
     const row = prep("SELECT * FROM dlq WHERE id = ?").get(id) as DlqRow | undefined;
     if (!row) continue;
     const seq = nextSeq(row.agent_id);
-    const history = [
-      ...(JSON.parse(row.attempts) as DlqAttempt[]),
-      { atMs: nowMs, event: "requeued", reason: "admin" },
-    ];
+    const history = requeueHistory(JSON.parse(row.attempts) as DlqAttempt[], nowMs);
     // The message record may have been pruned after the dedup window; recreate it so delivery can join it.
     prep(
       `INSERT INTO messages (message_id, producer_id, correlation_id, idempotency_token, sequence_number, message_type,
         content_type, payload_size, envelope, lane, recipients, admitted_at, state, state_at, pending, dead)
-       VALUES (?,?,?,'','0',?,?,?,?,?,?,?,'RECEIVED',?,0,0)
+       VALUES (?,?,?,'','0',?,?,?,?,?,?,?,?,?,0,0)
        ON CONFLICT(message_id) DO NOTHING`,
     ).run(
       row.message_id,
@@ -164,6 +141,7 @@ export function dlqRequeue(
       row.lane,
       JSON.stringify([row.agent_id]),
       row.created_at,
+      ADMITTED_STATE,
       nowMs,
     );
     prep("UPDATE messages SET pending = pending + 1, dead = 0 WHERE message_id = ?").run(row.message_id);

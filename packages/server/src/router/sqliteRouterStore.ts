@@ -1,11 +1,16 @@
 /**
- * The embedded RouterStore: one SQLite file in WAL mode. Durability: synchronous=FULL by default, so
- * `admit` resolving means the batch is on disk and survives power loss, not only a crash.
+ * The embedded RouterStore: one SQLite file in WAL mode. Durability: "FULL" by default, so `admit`
+ * resolving means the batch is fsynced and survives power loss, not only a crash. Storage only: the
+ * admission decisions and lifecycle order come from rules/ (the same for every backend).
  */
 import { join } from "node:path";
-import { ErrorCode, type MessageLifecycleState, TERMINAL_MESSAGE_STATES } from "@sw4rm/protocol";
+import type { ErrorCode, MessageLifecycleState } from "@sw4rm/protocol";
 import type Database from "better-sqlite3";
 import { openDatabase } from "../storage/sqlite.js";
+import { type AdmitReads, admitRefusal } from "./rules/admit.js";
+import { CONSUMER_REJECTED } from "./rules/deadLetter.js";
+import { dedupCutoff, dedupKey } from "./rules/dedup.js";
+import { ADMITTED_STATE, advancesLifecycle } from "./rules/lifecycle.js";
 import { deadLetterRow, dlqList, dlqPurge, dlqRequeue } from "./sqliteDlq.js";
 import { type Prepare, statementCache } from "../storage/statements.js";
 import { WalSyncer } from "../storage/walSync.js";
@@ -26,7 +31,7 @@ import type {
   QueuedDelivery,
   RouterStore,
 } from "./store.js";
-import { commitDurably, leaseKey } from "./store.js";
+import { commitDurably, EXPIRE_BATCH, leaseKey } from "./store.js";
 
 export interface SqliteRouterStoreOptions {
   /**
@@ -39,17 +44,6 @@ export interface SqliteRouterStoreOptions {
 
 /** File name of the router database inside a data dir. */
 export const ROUTER_DB_FILE = "router.sqlite";
-
-const STATE_RANK: Readonly<Record<MessageLifecycleState, number>> = {
-  SENT: 0,
-  RETRYING: 0,
-  RECEIVED: 1,
-  READ: 2,
-  FULFILLED: 3,
-  REJECTED: 3,
-  FAILED: 3,
-  TIMED_OUT: 3,
-};
 
 const JOINED = `SELECT d.rowid AS rid, d.*, m.envelope, m.producer_id, m.correlation_id, m.message_type,
   m.content_type, m.payload_size, m.admitted_at FROM deliveries d JOIN messages m ON m.message_id = d.message_id`;
@@ -95,6 +89,26 @@ export class SqliteRouterStore implements RouterStore {
   readonly #delta = new Map<string, number>();
   /** FULL durability: fsync of the WAL after commits, off the main thread (see storage/walSync.ts). */
   readonly #syncer: WalSyncer | undefined;
+  /** What rules/admit.ts asks before each admission, answered inside the running transaction. */
+  readonly #reads: AdmitReads = {
+    dedupEntry: (key) => {
+      const row = this.#prep("SELECT message_id, created_at FROM dedup WHERE key = ?").get(key) as
+        | { message_id: string; created_at: number }
+        | undefined;
+      return row && { messageId: row.message_id, createdAtMs: row.created_at };
+    },
+    originalRecord: (messageId) => {
+      const m = this.#prep("SELECT state, pending, dead FROM messages WHERE message_id = ?").get(messageId) as
+        | Pick<MessageRow, "state" | "pending" | "dead">
+        | undefined;
+      return m && {
+        state: m.state as MessageLifecycleState,
+        pendingDeliveries: m.pending,
+        deadLettered: m.dead === 1,
+      };
+    },
+    depth: (agentId) => this.#depth(agentId),
+  };
 
   constructor(file: string, options: SqliteRouterStoreOptions = {}) {
     this.file = file;
@@ -190,53 +204,14 @@ export class SqliteRouterStore implements RouterStore {
     this.#seqTouched.clear();
   }
 
-  #duplicate(item: AdmitItem, nowMs: number): AdmitOutcome | undefined {
-    // spec §11.2: token first; the (producer, sequence) fallback only for retries, never first attempts.
-    const key = item.idempotencyToken
-      ? `t\u0000${item.producerId}\u0000${item.idempotencyToken}`
-      : item.retryCount > 0
-        ? `s\u0000${item.producerId}\u0000${item.sequenceNumber}`
-        : undefined;
-    if (key === undefined) return undefined;
-    const hit = this.#prep("SELECT message_id, created_at FROM dedup WHERE key = ? AND created_at > ?").get(
-      key,
-      nowMs - item.dedupWindowMs,
-    ) as { message_id: string; created_at: number } | undefined;
-    if (!hit) return undefined;
-    const m = this.#prep("SELECT state, pending, dead FROM messages WHERE message_id = ?").get(hit.message_id) as
-      | Pick<MessageRow, "state" | "pending" | "dead">
-      | undefined;
-    const state = m?.state as MessageLifecycleState | undefined;
-    const status = !m
-      ? "UNKNOWN"
-      : m.dead === 1
-        ? "DEAD_LETTERED"
-        : state && TERMINAL_MESSAGE_STATES.has(state)
-          ? state
-          : m.pending === 0
-            ? "DELIVERED"
-            : "IN_FLIGHT";
-    return {
-      kind: "duplicate",
-      inProgress: status === "IN_FLIGHT",
-      originalMessageId: hit.message_id,
-      originalStatus: status,
-      cachedAtMs: hit.created_at,
-    };
-  }
-
   #admitOne(item: AdmitItem, nowMs: number): AdmitOutcome {
-    const dup = this.#duplicate(item, nowMs);
-    if (dup) return dup;
-    if (item.capacity !== undefined) {
-      const capacity = item.capacity;
-      const full = item.recipients.filter((a) => this.#depth(a) >= capacity);
-      if (full.length > 0) return { kind: "buffer_full", agents: full, capacity };
-    }
+    const key = dedupKey(item);
+    const refused = admitRefusal(item, key, nowMs, this.#reads);
+    if (refused) return refused;
     this.#prep(
       `INSERT INTO messages (message_id, producer_id, correlation_id, idempotency_token, sequence_number, message_type,
         content_type, payload_size, envelope, lane, recipients, admitted_at, state, state_at, pending)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'RECEIVED',?,?)`,
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     ).run(
       item.messageId,
       item.producerId,
@@ -250,6 +225,7 @@ export class SqliteRouterStore implements RouterStore {
       item.lane,
       JSON.stringify(item.recipients),
       item.admittedAtMs,
+      ADMITTED_STATE,
       nowMs,
       item.recipients.length,
     );
@@ -262,19 +238,15 @@ export class SqliteRouterStore implements RouterStore {
       this.#adjust(agentId, 1);
       return { agentId, seq: BigInt(seq) };
     });
-    const dedupKey = item.idempotencyToken
-      ? `t\u0000${item.producerId}\u0000${item.idempotencyToken}`
-      : `s\u0000${item.producerId}\u0000${item.sequenceNumber}`;
     this.#prep(
       `INSERT INTO dedup (key, message_id, created_at) VALUES (?,?,?)
        ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, created_at = excluded.created_at`,
-    ).run(dedupKey, item.messageId, nowMs);
+    ).run(key, item.messageId, nowMs);
     if (item.ackFor) {
       const cur = this.#prep("SELECT state FROM messages WHERE message_id = ?").get(item.ackFor.messageId) as
         | { state: MessageLifecycleState }
         | undefined;
-      // Late or out-of-order ACKs never move a message backwards or out of a terminal state (spec §11.1).
-      if (cur && STATE_RANK[item.ackFor.state] > STATE_RANK[cur.state])
+      if (cur && advancesLifecycle(cur.state, item.ackFor.state))
         this.#prep("UPDATE messages SET state = ?, state_at = ? WHERE message_id = ?").run(
           item.ackFor.state,
           nowMs,
@@ -325,7 +297,7 @@ export class SqliteRouterStore implements RouterStore {
     if (item.outcome === "permanent_failure") {
       const row = this.#row(item.agentId, item.seq);
       if (!row || row.message_id !== item.messageId) return "unknown";
-      this.#deadLetter(row, ErrorCode.ERROR_CODE_UNSPECIFIED, "permanent_failure: consumer rejected", nowMs, item.attempts);
+      this.#deadLetter(row, CONSUMER_REJECTED.code, CONSUMER_REJECTED.reason, nowMs, item.attempts);
       return "recorded";
     }
     // One statement: only this agent's copy with exactly this message id is removed.
@@ -366,8 +338,8 @@ export class SqliteRouterStore implements RouterStore {
   ): Promise<DlqEntry[]> {
     return this.#txDurable(() => {
       const rows = this.#prep(
-        `${JOINED} WHERE d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT 1000`,
-      ).all(nowMs) as DeliveryRow[];
+        `${JOINED} WHERE d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT ?`,
+      ).all(nowMs, EXPIRE_BATCH) as DeliveryRow[];
       return rows
         .filter((row) => !leased?.has(leaseKey(row.agent_id, BigInt(row.seq))))
         .map((row) => this.#deadLetter(row, code, reason, nowMs));
@@ -418,12 +390,11 @@ export class SqliteRouterStore implements RouterStore {
   }
 
   async prune(nowMs: number, windowMs: number): Promise<number> {
-    const cutoff = nowMs - windowMs;
+    const cutoff = dedupCutoff(nowMs, windowMs);
     return this.#tx(() => {
       const d = this.#prep("DELETE FROM dedup WHERE created_at <= ?").run(cutoff).changes;
-      const m = this.#prep(
-        "DELETE FROM messages WHERE pending <= 0 AND admitted_at <= ?",
-      ).run(cutoff).changes;
+      // rules/dedup.ts isRecordExpired, as SQL.
+      const m = this.#prep("DELETE FROM messages WHERE pending <= 0 AND admitted_at <= ?").run(cutoff).changes;
       return d + m;
     });
   }

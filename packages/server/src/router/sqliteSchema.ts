@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_correlation ON messages(correlation_id);
 CREATE INDEX IF NOT EXISTS messages_admitted ON messages(admitted_at);
 -- One row per queued or in-flight copy; acked copies are deleted (an unknown seq = already acked).
--- rowid order = admission order (FIFO within a lane).
+-- seq order = admission order per agent (FIFO within a lane; reads go by seq, see deliveries_lane).
 CREATE TABLE IF NOT EXISTS deliveries (
   agent_id TEXT NOT NULL,
   seq INTEGER NOT NULL,

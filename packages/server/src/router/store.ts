@@ -1,10 +1,12 @@
 /**
- * The router's storage seam. The embedded default is SQLite (sqliteRouterStore.ts); a clustered
- * backend (NATS JetStream) implements the same interface and must pass the same behavioural suite
+ * The router's storage seam. Backends: SQLite (sqliteRouterStore.ts, the default; workerRouterStore.ts
+ * runs it on its own thread) and memory (memoryRouterStore.ts, the reference semantics); a clustered
+ * one (NATS JetStream) comes later. Each passes the same behavioural suite
  * (test/server/router/routerStoreSuite.ts). Every method is async so remote backends fit.
  *
- * Admission decisions that must be atomic with the write (deduplication, buffer capacity) are made
- * inside `admit`, in the same transaction that commits the message.
+ * Decisions that must be atomic with the write (deduplication, buffer capacity, forward-only
+ * lifecycle) are made inside `commit`, in the transaction that writes the message, by the pure rule
+ * modules in rules/ that every backend calls: a backend stores, it does not decide.
  */
 import type { CommunicationClass, ErrorCode, MessageLifecycleState } from "@sw4rm/protocol";
 
@@ -107,11 +109,15 @@ export interface DlqEntry {
   readonly excerpt: string;
 }
 
+/** All given conditions apply (see rules/deadLetter.ts matchesDlqFilter); results are in id order. */
 export interface DlqFilter {
   readonly agentId?: string;
   readonly errorCode?: ErrorCode;
+  /** failedAtMs >= fromMs. */
   readonly fromMs?: number;
+  /** failedAtMs < toMs. */
   readonly toMs?: number;
+  /** Most entries returned (default 1000, clamped to 1..10000; see rules/deadLetter.ts dlqPageSize). */
   readonly limit?: number;
   /** Return entries with id > afterId (paging). */
   readonly afterId?: number;
@@ -133,11 +139,6 @@ export interface MessageRecord {
 
 export type AckResult = "recorded" | "unknown";
 
-/**
- * Durable queue state. Every mutating method commits before it resolves (synchronously to disk at the
- * configured durability); reads never write. Leases are not stored: after a restart every copy that
- * was in flight is queued again with its seq, which is exactly the redelivery the protocol requires.
- */
 /** Key of one copy in a `leased` set (see RouterStore.expireDue). */
 export function leaseKey(agentId: string, seq: bigint): string {
   return `${agentId}\u0000${seq}`;
@@ -162,11 +163,23 @@ export async function commitDurably(store: RouterStore, batch: CommitBatch, nowM
   return results;
 }
 
+/** Most copies one expireDue call dead-letters (the sweep runs again for the rest). */
+export const EXPIRE_BATCH = 1000;
+
+/**
+ * Queue state. Every mutating method commits before it resolves, and is durable at the backend's
+ * configured level once it resolves (commit(): once `durable` resolves); reads never write. Leases are
+ * not stored: they live in the router's memory, so after a restart a copy that was in flight is simply
+ * queued and delivered again with its seq, which is exactly the redelivery the protocol requires.
+ * A seq is per agent, increases with admission order and is never reused; backends need not make
+ * seqs dense.
+ */
 export interface RouterStore {
   /**
    * Commits admissions and acks in ONE transaction (admits first, so a batch can ack nothing it admits)
    * and resolves once they are visible. `durable` resolves once they are durable at the configured level
-   * (for SQLite's default: the WAL is fsynced); nothing may be reported to a client before that.
+   * (for SQLite's default: the WAL is fsynced); nothing may be reported to a client before that. Each
+   * admission is decided by rules/admit.ts admitRefusal. If the commit fails, nothing of it is applied.
    */
   commit(batch: CommitBatch, nowMs: number): Promise<{ readonly results: CommitResult; readonly durable: Promise<void> }>;
   /** commit() of admissions only, resolved once durable; outcomes are in input order. */
@@ -179,6 +192,7 @@ export interface RouterStore {
    * agent's, a different message_id) → "unknown".
    */
   ackBatch(items: readonly AckItem[], nowMs: number): Promise<AckResult[]>;
+  /** Moves the queued copy (agentId, seq) into the DLQ; undefined when there is no such copy. */
   deadLetter(
     agentId: string,
     seq: bigint,
@@ -188,8 +202,9 @@ export interface RouterStore {
     attempts?: readonly DlqAttempt[],
   ): Promise<DlqEntry | undefined>;
   /**
-   * Dead-letters copies whose expiry has passed (TTL sweep), except those in `leased` (keys from
-   * `leaseKey`: copies in flight under a live lease, whose consumer may still ack them).
+   * Dead-letters copies whose expiry has passed (TTL sweep): of the EXPIRE_BATCH earliest-expiring
+   * ones, all except those in `leased` (keys from `leaseKey`: copies in flight under a live lease,
+   * whose consumer may still ack them).
    */
   expireDue(nowMs: number, code: ErrorCode, reason: string, leased?: ReadonlySet<string>): Promise<DlqEntry[]>;
   producerOf(messageId: string): Promise<string | undefined>;
@@ -201,7 +216,10 @@ export interface RouterStore {
   /** Moves entries back into their recipient's queue as fresh deliveries (new seq, no expiry). */
   dlqRequeue(ids: readonly number[], nowMs: number): Promise<QueuedDelivery[]>;
   dlqPurge(filter: DlqFilter): Promise<number>;
-  /** Drops message records and dedup entries older than the window once no copy is pending. */
+  /**
+   * Drops dedup entries outside the window and message records whose copies are all settled and that
+   * were admitted before the window (rules/dedup.ts); returns how many were dropped.
+   */
   prune(nowMs: number, windowMs: number): Promise<number>;
   close(): Promise<void>;
 }
