@@ -63,4 +63,4 @@ export type {
   RouterAdmin,
   RouterOptions,
 } from "./router/index.js";
-export { createRouter, ROUTER_DB_FILE } from "./router/index.js";
+export { createRouter, MemoryRouterStore, ROUTER_DB_FILE } from "./router/index.js";

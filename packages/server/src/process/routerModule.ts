@@ -2,7 +2,7 @@
 import { CANONICAL_POLICIES } from "../auth/policies.js";
 import { rawHandlers } from "../grpc/handlers.js";
 import type { RouterOptions } from "../router/index.js";
-import { createRouter } from "../router/index.js";
+import { createRouter, MemoryRouterStore } from "../router/index.js";
 import { resolveRouterOptions } from "../router/options.js";
 import { SqliteRouterStore } from "../router/sqliteRouterStore.js";
 import type { RouterStore } from "../router/store.js";
@@ -21,9 +21,7 @@ export const routerModule: ServiceModule = {
     const options = resolveRouterOptions(raw);
     const sqlite = { synchronous: options.durability === "process-crash" ? ("NORMAL" as const) : ("FULL" as const) };
     const store: RouterStore = await ctx.storage.open<RouterStore>("router", {
-      memory: () => {
-        throw new Error("the router has no memory store yet");
-      },
+      memory: () => new MemoryRouterStore(),
       sqlite: (file) =>
         options.storeThread === "main" ? new SqliteRouterStore(file, sqlite) : WorkerRouterStore.open(file, sqlite),
     });
