@@ -1,5 +1,6 @@
 /** The registry as a ServiceModule (port: addresses.registry). Provides `directory` to later modules. */
-import { createRegistry } from "../registry/index.js";
+import { join } from "node:path";
+import { createRegistry, REGISTRY_DB_FILE, SqliteRegistryStore } from "../registry/index.js";
 import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "./grpcServer.js";
 import type { ServiceModule } from "./modules.js";
 
@@ -7,11 +8,15 @@ export const registryModule: ServiceModule = {
   name: "registry",
   async start(ctx) {
     const { config } = ctx;
-    const component = createRegistry({
-      dataDir: config.dataDir,
+    const store = new SqliteRegistryStore(join(config.dataDir, REGISTRY_DB_FILE));
+    const component = await createRegistry({
+      store,
       clock: ctx.clock,
       logger: ctx.logger,
       options: config.registry,
+    }).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
     });
     ctx.components.directory = component.directory;
     return {
@@ -29,7 +34,10 @@ export const registryModule: ServiceModule = {
         if (ctx.components.ingress) component.connectRouter(ctx.components.ingress);
       },
       stopping: () => component.disconnectRouter(),
-      close: () => component.close(),
+      async close() {
+        await component.close();
+        await store.close();
+      },
     };
   },
 };
