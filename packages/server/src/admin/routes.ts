@@ -97,7 +97,7 @@ export const ROUTES: readonly Route[] = [
       const status = ctx.url.searchParams.get("status") ?? undefined;
       if (status !== undefined && !isTaskStatus(status))
         throw new HttpError(400, "bad_request", `status must be one of ${TASK_STATUSES.join(", ")}, got "${status}"`);
-      return { tasks: tasks.tasks({ agentId, status }), agent_timeouts: tasks.agentTimeouts() };
+      return { tasks: await tasks.tasks({ agentId, status }), agent_timeouts: tasks.agentTimeouts() };
     },
   },
   {
@@ -105,7 +105,7 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/v1\/tasks\/([^/]+)$/,
     handler: async (ctx) => {
       const id = decodeURIComponent(ctx.params[0] ?? "");
-      const task = scheduler(ctx).task(id);
+      const task = await scheduler(ctx).task(id);
       if (!task) throw new HttpError(404, "not_found", `no task with id ${id}`);
       return { task };
     },
