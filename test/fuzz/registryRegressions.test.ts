@@ -29,7 +29,7 @@ describe("registry served with component.service", () => {
   let client: RawClient;
   beforeAll(async () => {
     const logger = createLogger({ level: "silent" });
-    component = createRegistry({ store: new MemoryRegistryStore(), clock: new ManualClock(), logger });
+    component = await createRegistry({ store: new MemoryRegistryStore(), clock: new ManualClock(), logger });
     server = new Server();
     server.addService(component.service, component.grpc);
     const port = await new Promise<number>((resolve, reject) =>

@@ -5,7 +5,6 @@
  * F5 (SubmitTask accepted tasks whose RUN command could never be dispatched).
  */
 import { Server, ServerCredentials, status } from "@grpc/grpc-js";
-import { join } from "node:path";
 import {
   type Clock,
   DEFAULT_PAYLOAD_LIMITS,
@@ -21,7 +20,7 @@ import { MAX_PURGE_TASK_IDS } from "../../packages/server/src/scheduler/activity
 import { commandEnvelope, SCHEDULER_AGENT_ID } from "../../packages/server/src/scheduler/commands.js";
 import { ControlSender } from "../../packages/server/src/scheduler/controlSender.js";
 import { MAX_TIMER_MS, ShutdownTracker } from "../../packages/server/src/scheduler/shutdowns.js";
-import { SqliteSchedulerStore } from "../../packages/server/src/scheduler/sqliteStore.js";
+import { SchedulerStep } from "../../packages/server/src/scheduler/step.js";
 import { MAX_DURATION_SECONDS } from "../../packages/server/src/scheduler/shutdownRequest.js";
 import {
   MAX_PARAMS_BYTES,
@@ -74,19 +73,14 @@ describe("scheduler fuzz regressions", () => {
       details: "agent_id: is required (the agent to shut down)",
     });
     expect(h.ingress.of("SHUTDOWN")).toEqual([]);
-    expect(h.scheduler.admin.shutdowns()).toEqual([]);
+    expect(await h.scheduler.admin.shutdowns()).toEqual([]);
   });
 
   it("ControlSender never submits a command without a recipient (the router would broadcast it)", async () => {
-    const store = new SqliteSchedulerStore(join(h.dir, "control-sender.db"));
-    try {
-      const sender = new ControlSender(store, h.ingress, h.clock);
-      const failure = await sender.prepare(" ", { command: "SHUTDOWN", grace_ms: 1, reason: "x" }).submit();
-      expect(failure).toBe("no agent id to send the command to");
-      expect(h.ingress.sent).toEqual([]);
-    } finally {
-      store.close();
-    }
+    const sender = new ControlSender(h.ingress, h.clock);
+    const failure = await sender.prepare(" ", { command: "SHUTDOWN", grace_ms: 1, reason: "x" }).submit();
+    expect(failure).toBe("no agent id to send the command to");
+    expect(h.ingress.sent).toEqual([]);
   });
 
   it.each([
@@ -116,17 +110,21 @@ describe("scheduler fuzz regressions", () => {
         return clock.setTimer(ms, fn);
       },
     };
-    const store = new SqliteSchedulerStore(join(h.dir, "shutdowns.db"));
     const expired: string[] = [];
     const tracker = new ShutdownTracker({
-      store,
+      records: [],
       clock: spying,
       logger: createLogger({ level: "silent" }),
       onDeadline: (agentId) => expired.push(agentId),
     });
     try {
       const grace = Number(MAX_DURATION_SECONDS) * 1000; // ten thousand years, a valid Duration
-      tracker.begin("agent-a", grace, "test");
+      const step = new SchedulerStep();
+      tracker.begin(step, "agent-a", grace, "test");
+      // The deadline timer is armed when the step is published (once durable; nothing to commit here).
+      step.publish((err) => {
+        throw err;
+      });
       clock.advance(MAX_TIMER_MS * 3);
       expect(expired).toEqual([]);
       expect(Math.max(...delays)).toBeLessThanOrEqual(MAX_TIMER_MS);
@@ -134,7 +132,6 @@ describe("scheduler fuzz regressions", () => {
       expect(expired).toEqual(["agent-a"]);
     } finally {
       tracker.close();
-      store.close();
     }
   });
 

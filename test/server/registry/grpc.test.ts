@@ -49,6 +49,8 @@ describe("RegistryService over gRPC", () => {
     expect(await heartbeat("a", AgentState.RUNNABLE)).toEqual({ ok: true });
     expect(await heartbeat("nobody", AgentState.RUNNABLE)).toEqual({ ok: false });
     (server.clock as ManualClock).advance(3_000);
+    // Registry changes apply in arrival order: this call is answered after the expiry the advance queued.
+    expect(await heartbeat("nobody", AgentState.RUNNABLE)).toEqual({ ok: false });
     expect(server.get(DIRECTORY)?.get("a")).toMatchObject({ available: false, state: AgentState.RUNNABLE });
     expect(await deregister("a")).toEqual({ ok: true });
     expect(await deregister("a")).toEqual({ ok: false });

@@ -35,42 +35,64 @@ function record(agentId: string, patch: Partial<AgentRecord> = {}): AgentRecord 
 
 export function runRegistryStoreSuite(name: string, factory: StoreFactory): void {
   describe(`RegistryStore: ${name}`, () => {
-    it("starts empty and returns what was put, field for field", () => {
+    it("starts empty and returns what was put, field for field", async () => {
       const store = factory.make();
-      expect(store.loadAll()).toEqual([]);
-      store.put(record("a"));
-      expect(store.loadAll()).toEqual([record("a")]);
-      store.close();
+      expect(await store.loadAll()).toEqual([]);
+      await store.put(record("a"));
+      expect(await store.loadAll()).toEqual([record("a")]);
+      await store.close();
     });
 
-    it("put replaces an agent's record (re-register, heartbeat, availability)", () => {
+    it("put replaces an agent's record (re-register, heartbeat, availability)", async () => {
       const store = factory.make();
-      store.put(record("a"));
-      store.put(record("a", { state: AgentState.SHUTTING_DOWN, available: false, health: {} }));
-      expect(store.loadAll()).toEqual([record("a", { state: AgentState.SHUTTING_DOWN, available: false, health: {} })]);
-      store.close();
+      await store.put(record("a"));
+      await store.put(record("a", { state: AgentState.SHUTTING_DOWN, available: false, health: {} }));
+      expect(await store.loadAll()).toEqual([
+        record("a", { state: AgentState.SHUTTING_DOWN, available: false, health: {} }),
+      ]);
+      await store.close();
     });
 
-    it("remove deletes only that agent and reports whether it existed", () => {
+    it("remove deletes only that agent and reports whether it existed", async () => {
       const store = factory.make();
-      store.put(record("a"));
-      store.put(record("b"));
-      expect(store.remove("a")).toBe(true);
-      expect(store.remove("a")).toBe(false);
-      expect(store.loadAll().map((r) => r.descriptor.agentId)).toEqual(["b"]);
-      store.close();
+      await store.put(record("a"));
+      await store.put(record("b"));
+      expect(await store.remove("a")).toBe(true);
+      expect(await store.remove("a")).toBe(false);
+      expect((await store.loadAll()).map((r) => r.descriptor.agentId)).toEqual(["b"]);
+      await store.close();
     });
 
-    it("keeps every record across close and reopen (durable backends)", () => {
+    it("loads records ordered by agent id, whatever the order they were put in", async () => {
+      const store = factory.make();
+      for (const id of ["m", "B", "a", "z9", "z10"]) await store.put(record(id));
+      expect((await store.loadAll()).map((r) => r.descriptor.agentId)).toEqual(["B", "a", "m", "z10", "z9"]);
+      await store.close();
+    });
+
+    it("describes itself for error messages", async () => {
+      const store = factory.make();
+      expect(store.describe()).toMatch(/^the registry store \(.+\)$/);
+      await store.close();
+    });
+
+    it("refuses to be used after close", async () => {
+      const store = factory.make();
+      await store.close();
+      await expect(store.loadAll()).rejects.toThrow();
+      await expect(store.put(record("a"))).rejects.toThrow();
+    });
+
+    it("keeps every record across close and reopen (durable backends)", async () => {
       if (!factory.reopen) return;
       const store = factory.make();
-      store.put(record("a"));
-      store.put(record("b", { available: false }));
-      store.remove("a");
-      store.close();
+      await store.put(record("a"));
+      await store.put(record("b", { available: false }));
+      await store.remove("a");
+      await store.close();
       const again = factory.reopen();
-      expect(again.loadAll()).toEqual([record("b", { available: false })]);
-      again.close();
+      expect(await again.loadAll()).toEqual([record("b", { available: false })]);
+      await again.close();
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Scheduler test harness: the real SchedulerService over gRPC on an ephemeral port, real SQLite in a
- * temp dir, a ManualClock, an in-test RouterIngress that records CONTROL envelopes, and an in-test
- * AgentDirectory backed by a Map. The test plays the agent by ACKing recorded envelopes.
+ * temp dir (optionally wrapped, e.g. to hold commits back), a ManualClock, an in-test RouterIngress
+ * that records CONTROL envelopes, and an in-test AgentDirectory backed by a Map. The test plays the
+ * agent by ACKing recorded envelopes.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,9 +42,12 @@ import type {
 import {
   createScheduler,
   parseCommand,
+  SCHEDULER_DB_FILE,
   type SchedulerCommandBody,
   type SchedulerComponent,
   type SchedulerOptions,
+  type SchedulerStore,
+  SqliteSchedulerStore,
 } from "../../../packages/server/src/scheduler/index.js";
 
 export interface Sent {
@@ -108,6 +112,13 @@ export class MapDirectory implements AgentDirectory {
   }
 }
 
+export interface HarnessOptions {
+  /** Reuse a directory (default: a fresh temp dir removed by close()). */
+  readonly dir?: string;
+  /** Wraps the SQLite store the scheduler is given (on every start). */
+  readonly wrapStore?: (store: SchedulerStore) => SchedulerStore;
+}
+
 export interface Harness {
   readonly dir: string;
   readonly clock: ManualClock;
@@ -134,15 +145,20 @@ function unary<Req, Res>(
   return (req) => new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
-export async function startHarness(options: SchedulerOptions = {}, dir?: string): Promise<Harness> {
+export async function startHarness(options: SchedulerOptions = {}, harness: HarnessOptions = {}): Promise<Harness> {
+  const { dir, wrapStore = (s) => s } = harness;
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), "sw4rm-sched-"));
   const clock = new ManualClock();
   const ingress = new RecordingIngress();
   const directory = new MapDirectory();
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const open = () => createScheduler({ dataDir, ingress, directory, clock, logger, options });
-  let scheduler = open();
+  let store: SchedulerStore;
+  const open = () => {
+    store = wrapStore(new SqliteSchedulerStore(join(dataDir, SCHEDULER_DB_FILE)));
+    return createScheduler({ store, ingress, directory, clock, logger, options });
+  };
+  let scheduler = await open();
   let server = new Server();
   let client: SchedulerServiceClient;
   const listen = async () => {
@@ -158,6 +174,7 @@ export async function startHarness(options: SchedulerOptions = {}, dir?: string)
     client.close();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     await scheduler.close();
+    await store.close();
   };
   const h: Harness = {
     dir: dataDir,
@@ -205,7 +222,7 @@ export async function startHarness(options: SchedulerOptions = {}, dir?: string)
     },
     async restart() {
       await stop();
-      scheduler = open();
+      scheduler = await open();
       await scheduler.settled();
       await listen();
     },

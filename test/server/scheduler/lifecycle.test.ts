@@ -22,12 +22,12 @@ describe("ShutdownAgent (spec §8.4)", () => {
     expect(refused).toMatchObject({ accepted: false });
     expect(refused.reason).toMatch(/shutting down/);
     await h.advance(1999);
-    expect(h.scheduler.admin.task("t1")?.status).toBe("RUNNING");
+    expect((await h.scheduler.admin.task("t1"))?.status).toBe("RUNNING");
     await h.advance(1);
-    expect(h.scheduler.admin.task("t1")).toMatchObject({ status: "FAILED", errorCode: "agent_shutdown_timeout" });
+    expect(await h.scheduler.admin.task("t1")).toMatchObject({ status: "FAILED", errorCode: "agent_shutdown_timeout" });
     // The queued task is not dispatched to an agent that is shutting down.
     expect(h.ingress.runs()).toEqual(["t1"]);
-    expect(h.scheduler.admin.task("t2")?.status).toBe("QUEUED");
+    expect((await h.scheduler.admin.task("t2"))?.status).toBe("QUEUED");
   });
 
   it("a task finished within the grace is not failed", async () => {
@@ -37,7 +37,7 @@ describe("ShutdownAgent (spec §8.4)", () => {
     await h.shutdown("agent-a", 5000);
     await h.ack(h.ingress.of("RUN")[0]!, AckStage.FULFILLED);
     await h.advance(10_000);
-    expect(h.scheduler.admin.task("t1")?.status).toBe("DONE");
+    expect((await h.scheduler.admin.task("t1"))?.status).toBe("DONE");
   });
 });
 
@@ -79,7 +79,7 @@ describe("activity buffer (spec §10)", () => {
     expect(third.reason).toMatch(/^activity_buffer_full/);
     // Advisory: the task still runs; the live entries are intact.
     expect(h.ingress.runs()).toEqual(["t1", "t2", "t3"]);
-    expect(h.scheduler.admin.task("t3")?.activityError).toMatch(/activity_buffer_full/);
+    expect((await h.scheduler.admin.task("t3"))?.activityError).toMatch(/activity_buffer_full/);
     expect((await h.poll("agent-a")).entries.map((e) => e.taskId)).toEqual(["t1", "t2"]);
   });
 });
@@ -122,7 +122,7 @@ describe("durability", () => {
     await h.submit({ taskId: "done-later", priority: 9, scope: "s4", agentId: "agent-b" });
     h.directory.set("agent-a", AgentState.INITIALIZING);
     await h.restart();
-    expect(h.scheduler.admin.tasks({ status: "QUEUED" }).map((t) => t.taskId)).toEqual([
+    expect((await h.scheduler.admin.tasks({ status: "QUEUED" })).map((t) => t.taskId)).toEqual([
       "queued-1",
       "queued-2",
       "running",
@@ -139,9 +139,9 @@ describe("durability", () => {
     expect(reruns[1]?.envelope.messageId).not.toBe(firstRun.envelope.messageId);
     // A late ACK for the pre-restart RUN is ignored; the new one completes the task.
     await h.ack(firstRun, AckStage.FULFILLED);
-    expect(h.scheduler.admin.task("running")?.status).toBe("DISPATCHED");
+    expect((await h.scheduler.admin.task("running"))?.status).toBe("DISPATCHED");
     await h.ack(reruns[1]!, AckStage.FULFILLED);
-    expect(h.scheduler.admin.task("running")).toMatchObject({ status: "DONE", attempts: 2 });
+    expect(await h.scheduler.admin.task("running")).toMatchObject({ status: "DONE", attempts: 2 });
     // Duplicate detection survives the restart too.
     await h.restart();
     expect((await h.submit({ taskId: "running", scope: "s1" })).reason).toMatch(/^DUPLICATE_DETECTED/);
@@ -153,6 +153,6 @@ describe("durability", () => {
     await h.shutdown("agent-a", 1000);
     await h.restart();
     expect((await h.submit({ taskId: "t1" })).reason).toMatch(/shutting down/);
-    expect(h.scheduler.admin.shutdowns()).toHaveLength(1);
+    expect(await h.scheduler.admin.shutdowns()).toHaveLength(1);
   });
 });

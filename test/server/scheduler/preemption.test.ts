@@ -31,7 +31,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
 
     await h.ack(lowRun, AckStage.FULFILLED, "yielded at safe point (preempted)");
     expect(h.ingress.runs()).toEqual(["low", "high"]);
-    const low = h.scheduler.admin.task("low");
+    const low = await h.scheduler.admin.task("low");
     expect(low).toMatchObject({ status: "QUEUED", preemptions: 1, runMessageId: "" });
 
     await h.ack(h.ingress.of("RUN", { taskId: "high" })[0]!, AckStage.FULFILLED);
@@ -49,7 +49,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
     await h.submit({ taskId: "high", priority: 0, scope: "repo:high" });
     await h.ack(h.ingress.of("PREEMPT_REQUEST")[0]!, AckStage.FULFILLED);
     expect(h.ingress.runs()).toEqual(["low", "high"]);
-    expect(h.scheduler.admin.task("low")?.status).toBe("QUEUED");
+    expect((await h.scheduler.admin.task("low"))?.status).toBe("QUEUED");
   });
 
   it("forces an agent that ignores the request: TERMINATE, then FAILED FORCED_PREEMPTION", async () => {
@@ -60,7 +60,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
     await h.advance(1);
     const [term] = h.ingress.of("TERMINATE");
     expect(term?.body).toMatchObject({ command: "TERMINATE", task_id: "low", grace_ms: 3000 });
-    expect(h.scheduler.admin.task("low")).toMatchObject({ status: "FAILED", errorCode: "FORCED_PREEMPTION" });
+    expect(await h.scheduler.admin.task("low")).toMatchObject({ status: "FAILED", errorCode: "FORCED_PREEMPTION" });
     expect(h.ingress.runs()).toEqual(["low", "high"]);
   });
 
@@ -68,7 +68,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
     const lowRun = await startLow();
     // Declared by notification: 8 s of non-preemptible work starting now.
     const agent = new EnvelopeFactory({ producerId: "agent-a", clock: h.clock });
-    h.scheduler.handleNotification(
+    await h.scheduler.handleNotification(
       agent.create({
         messageType: MessageType.NOTIFICATION,
         payload: jsonBytes({ event: "non_preemptible", task_id: "low", max_ms: 8000 }),
@@ -85,7 +85,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
     expect(h.ingress.of("TERMINATE")).toHaveLength(0);
     await h.advance(1);
     expect(h.ingress.of("TERMINATE")).toHaveLength(1);
-    expect(h.scheduler.admin.task("low")?.errorCode).toBe("FORCED_PREEMPTION");
+    expect((await h.scheduler.admin.task("low"))?.errorCode).toBe("FORCED_PREEMPTION");
   });
 
   it("never preempts for equal or lower priority", async () => {
@@ -96,7 +96,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
     expect(lower.reason).toBe("queued: agent agent-a at max_parallel_instances=1 (position 2)");
     await h.advance(60_000);
     expect(h.ingress.of("PREEMPT_REQUEST")).toHaveLength(0);
-    expect(h.scheduler.admin.task("low")?.status).toBe("RUNNING");
+    expect((await h.scheduler.admin.task("low"))?.status).toBe("RUNNING");
   });
 
   it("RequestPreemption starts the same flow on demand and is idempotent", async () => {
@@ -116,7 +116,7 @@ describe("cooperative preemption (spec §7.1–7.2)", () => {
     const lowRun = await startLow();
     await h.submit({ taskId: "high", priority: -2, scope: "repo:high" });
     await h.ack(lowRun, AckStage.FULFILLED, "all good");
-    expect(h.scheduler.admin.task("low")?.status).toBe("DONE");
+    expect((await h.scheduler.admin.task("low"))?.status).toBe("DONE");
     expect(h.ingress.runs()).toEqual(["low", "high"]);
     await h.advance(10_000);
     expect(h.ingress.of("TERMINATE")).toHaveLength(0);

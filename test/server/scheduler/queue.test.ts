@@ -39,7 +39,7 @@ describe("queue order (spec §7.1)", () => {
     const order: string[] = [];
     for (let i = 0; i < 4; i++) order.push(await completeNext());
     expect(order).toEqual(["high", "mid-1", "mid-2", "low"]);
-    expect(h.scheduler.admin.tasks({ status: "DONE" })).toHaveLength(4);
+    expect(await h.scheduler.admin.tasks({ status: "DONE" })).toHaveLength(4);
   });
 
   it("sends RUN as a system CONTROL envelope from sw4rm-scheduler with the documented body", async () => {
@@ -68,9 +68,9 @@ describe("queue order (spec §7.1)", () => {
       params_b64: Buffer.from(params).toString("base64"),
     });
     await h.ack(run!, AckStage.READ);
-    expect(h.scheduler.admin.task("t1")?.status).toBe("RUNNING");
+    expect((await h.scheduler.admin.task("t1"))?.status).toBe("RUNNING");
     await h.ack(run!, AckStage.FAILED, "disk full", 99);
-    expect(h.scheduler.admin.task("t1")).toMatchObject({
+    expect(await h.scheduler.admin.task("t1")).toMatchObject({
       status: "FAILED",
       errorCode: "INTERNAL_ERROR",
       errorNote: "disk full",
@@ -92,7 +92,7 @@ describe("submission validation", () => {
     }
     expect((await h.submit({ taskId: "top", priority: -19, scope: "a" })).accepted).toBe(true);
     expect((await h.submit({ taskId: "bottom", priority: 20, scope: "b" })).accepted).toBe(true);
-    expect(h.scheduler.admin.task("p-20")).toBeUndefined();
+    expect(await h.scheduler.admin.task("p-20")).toBeUndefined();
   });
 
   it("refuses a submission without scope or task id", async () => {

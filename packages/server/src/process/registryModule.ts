@@ -17,11 +17,14 @@ export const registryModule: ServiceModule = {
       memory: () => new MemoryRegistryStore(),
       sqlite: (file) => new SqliteRegistryStore(file),
     });
-    const component = createRegistry({
+    const component = await createRegistry({
       store,
       clock: ctx.clock,
       logger: ctx.logger,
       options: ctx.settings as RegistryOptions & { notifications?: boolean },
+    }).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
     });
     ctx.provide(DIRECTORY, component.directory);
     registerRegistryMetrics(ctx.metrics, component.directory);
@@ -45,6 +48,7 @@ export const registryModule: ServiceModule = {
       stopping: () => component.disconnectRouter(),
       async close() {
         await component.close();
+        await store.close();
       },
     };
   },

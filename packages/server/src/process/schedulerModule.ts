@@ -6,8 +6,14 @@
 import { MessageType } from "@sw4rm/protocol";
 import { CANONICAL_POLICIES } from "../auth/policies.js";
 import { rawHandlers } from "../grpc/handlers.js";
-import { createScheduler, SCHEDULER_AGENT_ID, type SchedulerOptions } from "../scheduler/index.js";
-import { SqliteSchedulerStore } from "../scheduler/sqliteStore.js";
+import {
+  createScheduler,
+  MemorySchedulerStore,
+  SCHEDULER_AGENT_ID,
+  type SchedulerOptions,
+  type SchedulerStore,
+  SqliteSchedulerStore,
+} from "../scheduler/index.js";
 import { schedulerAdminRoutes } from "../services/scheduler/adminRoutes.js";
 import { DIRECTORY, INGRESS, LOCAL_AGENTS, SCHEDULER_ADMIN } from "../services/keys.js";
 import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "./grpcServer.js";
@@ -18,13 +24,11 @@ export const schedulerModule: ServiceModule = {
   needs: [DIRECTORY, INGRESS, LOCAL_AGENTS],
   provides: [SCHEDULER_ADMIN],
   async start(ctx) {
-    const store = await ctx.storage.open("scheduler", {
-      memory: () => {
-        throw new Error("the scheduler has no memory store yet");
-      },
+    const store = await ctx.storage.open<SchedulerStore>("scheduler", {
+      memory: () => new MemorySchedulerStore(),
       sqlite: (file) => new SqliteSchedulerStore(file),
     });
-    const scheduler = createScheduler({
+    const scheduler = await createScheduler({
       store,
       ingress: ctx.get(INGRESS),
       directory: ctx.get(DIRECTORY),
@@ -32,11 +36,14 @@ export const schedulerModule: ServiceModule = {
       logger: ctx.logger,
       // Config-file options are JSON validated against the catalog's schema; the scheduler applies its defaults.
       options: (ctx.settings.options ?? {}) as SchedulerOptions,
+    }).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
     });
     ctx.provide(SCHEDULER_ADMIN, scheduler.admin);
     const detach = ctx.get(LOCAL_AGENTS)(SCHEDULER_AGENT_ID, async (envelope) => {
       if (envelope.messageType === MessageType.ACKNOWLEDGEMENT) await scheduler.handleAck(envelope);
-      else if (envelope.messageType === MessageType.NOTIFICATION) scheduler.handleNotification(envelope);
+      else if (envelope.messageType === MessageType.NOTIFICATION) await scheduler.handleNotification(envelope);
     });
     return {
       bindings: [
@@ -53,7 +60,7 @@ export const schedulerModule: ServiceModule = {
       stopping: async () => detach(),
       async close() {
         await scheduler.close();
-        store.close();
+        await store.close();
       },
     };
   },

@@ -1,29 +1,29 @@
 /** Registry component factory (spec §14): durable agent directory + RegistryService + notifications. */
-import { join } from "node:path";
 import type { RegistryServiceServer } from "@sw4rm/protocol";
 import type { AgentDirectory, RouterIngress, ServiceContext } from "../contracts.js";
 import { registryServiceDefinition, rejectUndecodable } from "./definition.js";
 import { createRegistryGrpc } from "./grpc.js";
 import { startRegistryNotifier } from "./notifier.js";
 import { Registry, type RegistryOptions } from "./registry.js";
-import { type RegistryStore, SqliteRegistryStore } from "./store.js";
+import type { RegistryStore } from "./store.js";
 
 export { registryServiceDefinition } from "./definition.js";
 export type { RegistryEvent, RegistryEventName, RegistryNotifier } from "./notifier.js";
 export { REGISTRY_PRODUCER_ID, registryEventOf, startRegistryNotifier } from "./notifier.js";
 export type { RegisterResult, RegistryOptions } from "./registry.js";
 export { DEFAULT_MISSED_HEARTBEATS, Registry } from "./registry.js";
+export { SqliteRegistryStore } from "./sqliteStore.js";
 export type { RegistryStore } from "./store.js";
-export { MemoryRegistryStore, SqliteRegistryStore } from "./store.js";
+export { MemoryRegistryStore } from "./store.js";
 export type { DescriptorCheck } from "./validation.js";
 export { checkDescriptor, countWords, MAX_DESCRIPTION_WORDS, RESERVED_AGENT_ID_PREFIX } from "./validation.js";
 
+/** The SQLite backend's file name in the data directory. */
 export const REGISTRY_DB_FILE = "registry.db";
 
 export interface CreateRegistryOptions extends ServiceContext {
-  /** Where registry.db lives; ignored when `store` is given. */
-  readonly dataDir?: string;
-  readonly store?: RegistryStore;
+  /** The durable record of agents; whoever opened it closes it (after `close()`). */
+  readonly store: RegistryStore;
   readonly options?: RegistryOptions & {
     /** Announce join/leave/state changes to agents (default true). */
     readonly notifications?: boolean;
@@ -43,23 +43,20 @@ export interface RegistryComponent {
   connectRouter(ingress: RouterIngress): void;
   /** Stops announcements (shutdown: nothing may be submitted once the router starts closing). */
   disconnectRouter(): Promise<void>;
+  /** Stops announcements and liveness timers and waits for changes in progress; does not close the store. */
   close(): Promise<void>;
 }
 
-export function createRegistry(opts: CreateRegistryOptions): RegistryComponent {
-  const { clock } = opts;
+/** Loads the registered agents from `store` and builds the component around them. */
+export async function createRegistry(opts: CreateRegistryOptions): Promise<RegistryComponent> {
+  const { clock, store } = opts;
   const logger = opts.logger.child({ component: "registry" });
-  let store = opts.store;
-  if (!store) {
-    if (!opts.dataDir) throw new TypeError("createRegistry needs a dataDir or a store");
-    store = new SqliteRegistryStore(join(opts.dataDir, REGISTRY_DB_FILE));
-  }
-  const registry = new Registry({ store, clock, logger, options: opts.options });
+  const registry = await Registry.open({ store, clock, logger, options: opts.options });
   let notifier: ReturnType<typeof startRegistryNotifier> | undefined;
   return {
     registry,
     directory: registry,
-    grpc: rejectUndecodable(createRegistryGrpc(registry, logger)),
+    grpc: rejectUndecodable(createRegistryGrpc(registry, store, logger)),
     service: registryServiceDefinition,
     connectRouter(ingress) {
       if (notifier || opts.options?.notifications === false) return;
@@ -73,7 +70,7 @@ export function createRegistry(opts: CreateRegistryOptions): RegistryComponent {
     async close() {
       await notifier?.close();
       notifier = undefined;
-      registry.close();
+      await registry.close();
     },
   };
 }

@@ -1,109 +1,57 @@
 /**
- * Durable agent records in their own SQLite file (<dataDir>/registry.db), so a restart resumes
- * with every registered agent (spec §14: only DeregisterAgent removes one).
+ * The registry's storage seam: the durable record of registered agents, so a restart resumes with
+ * every one of them (spec §14: only DeregisterAgent removes one). The Registry keeps its working
+ * state in memory, loads this at start and writes each change through before it answers; the store
+ * holds no protocol rules. Every backend passes test/server/registry/registryStoreSuite.ts.
  */
-import { AgentDescriptor, type AgentState } from "@sw4rm/protocol";
 import type { AgentRecord } from "../contracts.js";
-import { openDatabase, type SqliteDatabase } from "../storage/index.js";
 
 export interface RegistryStore {
-  loadAll(): AgentRecord[];
-  put(record: AgentRecord): void;
-  remove(agentId: string): boolean;
-  close(): void;
+  /** Every stored record, ordered by agent id. */
+  loadAll(): Promise<AgentRecord[]>;
+  /** Stores the record, replacing the agent's previous one; durable once it resolves. */
+  put(record: AgentRecord): Promise<void>;
+  /** Deletes the agent's record; resolves true when there was one. */
+  remove(agentId: string): Promise<boolean>;
+  /** Which store this is, for error messages, e.g. "the registry store (SQLite, /data/registry.db)". */
+  describe(): string;
+  close(): Promise<void>;
 }
 
-interface Row {
-  agent_id: string;
-  descriptor: Buffer;
-  state: number;
-  available: number;
-  health: string;
-  registered_at_ms: number;
-  last_heartbeat_at_ms: number;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS agents (
-  agent_id TEXT PRIMARY KEY,
-  descriptor BLOB NOT NULL,          -- AgentDescriptor protobuf bytes: lossless across versions
-  state INTEGER NOT NULL,
-  available INTEGER NOT NULL,
-  health TEXT NOT NULL,              -- JSON object of string values
-  registered_at_ms INTEGER NOT NULL,
-  last_heartbeat_at_ms INTEGER NOT NULL
-);`;
-
-function toRecord(row: Row): AgentRecord {
-  return {
-    // Copy out of the Buffer so bytes fields (public_key) decode as plain Uint8Array, as callers put them.
-    descriptor: AgentDescriptor.decode(new Uint8Array(row.descriptor)),
-    state: row.state as AgentState,
-    available: row.available === 1,
-    health: JSON.parse(row.health) as Record<string, string>,
-    registeredAtMs: row.registered_at_ms,
-    lastHeartbeatAtMs: row.last_heartbeat_at_ms,
-  };
-}
-
-export class SqliteRegistryStore implements RegistryStore {
-  readonly file: string;
-  readonly #db: SqliteDatabase;
-  readonly #put;
-  readonly #remove;
-
-  /** Throws CorruptDatabaseError naming the file when it exists but is unusable. */
-  constructor(file: string) {
-    this.file = file;
-    this.#db = openDatabase(file);
-    this.#db.exec(SCHEMA);
-    this.#put = this.#db.prepare(
-      `INSERT INTO agents (agent_id, descriptor, state, available, health, registered_at_ms, last_heartbeat_at_ms)
-       VALUES (@agent_id, @descriptor, @state, @available, @health, @registered_at_ms, @last_heartbeat_at_ms)
-       ON CONFLICT(agent_id) DO UPDATE SET descriptor = excluded.descriptor, state = excluded.state,
-         available = excluded.available, health = excluded.health, registered_at_ms = excluded.registered_at_ms,
-         last_heartbeat_at_ms = excluded.last_heartbeat_at_ms`,
-    );
-    this.#remove = this.#db.prepare("DELETE FROM agents WHERE agent_id = ?");
-  }
-
-  loadAll(): AgentRecord[] {
-    const rows = this.#db.prepare("SELECT * FROM agents ORDER BY agent_id").all() as Row[];
-    return rows.map(toRecord);
-  }
-
-  put(record: AgentRecord): void {
-    this.#put.run({
-      agent_id: record.descriptor.agentId,
-      descriptor: Buffer.from(AgentDescriptor.encode(record.descriptor).finish()),
-      state: record.state,
-      available: record.available ? 1 : 0,
-      health: JSON.stringify(record.health),
-      registered_at_ms: record.registeredAtMs,
-      last_heartbeat_at_ms: record.lastHeartbeatAtMs,
-    });
-  }
-
-  remove(agentId: string): boolean {
-    return this.#remove.run(agentId).changes > 0;
-  }
-
-  close(): void {
-    if (this.#db.open) this.#db.close();
-  }
-}
-
-/** Non-durable store for unit tests that do not care about restarts. */
+/** Reference semantics of RegistryStore, kept in memory (tests, `storage.backend: memory`). */
 export class MemoryRegistryStore implements RegistryStore {
   readonly #records = new Map<string, AgentRecord>();
-  loadAll(): AgentRecord[] {
-    return [...this.#records.values()];
+  #closed = false;
+
+  async loadAll(): Promise<AgentRecord[]> {
+    this.#open();
+    return [...this.#records.values()].sort((a, b) => compareIds(a.descriptor.agentId, b.descriptor.agentId));
   }
-  put(record: AgentRecord): void {
+
+  async put(record: AgentRecord): Promise<void> {
+    this.#open();
     this.#records.set(record.descriptor.agentId, record);
   }
-  remove(agentId: string): boolean {
+
+  async remove(agentId: string): Promise<boolean> {
+    this.#open();
     return this.#records.delete(agentId);
   }
-  close(): void {}
+
+  describe(): string {
+    return "the registry store (memory, not durable)";
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error(`${this.describe()} is closed`);
+  }
+}
+
+/** Binary (code unit) order, as SQLite's default collation sorts TEXT. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -8,13 +8,17 @@
  * with `activity_buffer_full` (never prunes a live one) and warns above 80 %. Inactive history is
  * evicted oldest-first past `historyLimit`. The buffer is advisory: callers log a rejection and go on
  * dispatching (spec §10: MUST NOT block scheduling).
+ *
+ * The entries live in memory (bounded by the limits above) and are committed with the scheduler step
+ * that changes them; the store only keeps the durable copy.
  */
 import { DEFAULTS, ErrorCode, parseJsonBytes, Sw4rmError, validationError } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
-import type { ActivityLimits, ActivityRecord, SchedulerStore, TaskRecord } from "./types.js";
+import type { SchedulerStep } from "./step.js";
+import type { ActivityLimits, ActivityRecord, TaskRecord } from "./types.js";
 
 export const ACTIVITY_BUFFER_FULL = "activity_buffer_full";
-/** One delete per id runs synchronously on the event loop: a 16 MiB request (8M ids) would stall every service. */
+/** Each id is looked up and committed as a delete: a 16 MiB request (8M ids) would stall every service. */
 export const MAX_PURGE_TASK_IDS = 10_000;
 export const MAX_DESCRIPTION_WORDS = 200;
 const WARN_RATIO = 0.8;
@@ -78,23 +82,40 @@ export function activityFieldsFromParams(
   };
 }
 
+/** Newest completion first, then task id: the order in which finished entries are kept as history. */
+function newestFirst(a: ActivityRecord, b: ActivityRecord): number {
+  const byTime = (b.completedAtMs ?? Number.NEGATIVE_INFINITY) - (a.completedAtMs ?? Number.NEGATIVE_INFINITY);
+  return byTime || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0);
+}
+
+function pollOrder(a: ActivityRecord, b: ActivityRecord): number {
+  return a.timestampMs - b.timestampMs || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0);
+}
+
 export class ActivityBuffer {
-  readonly #store: SchedulerStore;
+  readonly #entries = new Map<string, ActivityRecord>();
   readonly #limits: ResolvedActivityLimits;
   readonly #logger: Logger;
 
-  constructor(store: SchedulerStore, limits: ResolvedActivityLimits, logger: Logger) {
-    this.#store = store;
+  constructor(limits: ResolvedActivityLimits, logger: Logger) {
     this.#limits = limits;
     this.#logger = logger;
   }
 
+  /** Adopts the entries read back from the store (restart). */
+  load(entries: Iterable<ActivityRecord>): void {
+    for (const e of entries) this.#entries.set(e.taskId, e);
+  }
+
+  get(taskId: string): ActivityRecord | undefined {
+    return this.#entries.get(taskId);
+  }
+
   /** Records the entry of a task being dispatched; throws `activity_buffer_full` when a limit is hit. */
-  open(task: TaskRecord, nowMs: number): ActivityRecord {
-    const existing = this.#store.getActivity(task.taskId);
+  open(step: SchedulerStep, task: TaskRecord, nowMs: number): ActivityRecord {
+    const existing = this.#entries.get(task.taskId);
     if (!existing?.active) {
-      const total = this.#store.countActiveActivity();
-      const mine = this.#store.countActiveActivity(task.agentId);
+      const { total, mine } = this.#countActive(task.agentId);
       const { maxActive, maxActivePerAgent } = this.#limits;
       if (total >= maxActive || mine >= maxActivePerAgent) {
         const which =
@@ -107,9 +128,11 @@ export class ActivityBuffer {
       }
       // spec §10.1: SHOULD warn above 80 % of capacity.
       if (total + 1 > maxActive * WARN_RATIO || mine + 1 > maxActivePerAgent * WARN_RATIO)
-        this.#logger.warn(
-          { agentId: task.agentId, active: total + 1, maxActive, agentActive: mine + 1, maxActivePerAgent },
-          "activity buffer above 80% of capacity",
+        step.afterCommit(() =>
+          this.#logger.warn(
+            { agentId: task.agentId, active: total + 1, maxActive, agentActive: mine + 1, maxActivePerAgent },
+            "activity buffer above 80% of capacity",
+          ),
         );
     }
     const entry: ActivityRecord = {
@@ -120,26 +143,72 @@ export class ActivityBuffer {
       active: true,
       completedAtMs: undefined,
     };
-    this.#store.putActivity(entry);
+    this.#put(step, entry);
     return entry;
   }
 
   /** Marks the task's entry finished (kept as short history until purged or evicted). */
-  close(taskId: string, nowMs: number): void {
-    const entry = this.#store.getActivity(taskId);
+  close(step: SchedulerStep, taskId: string, nowMs: number): void {
+    const entry = this.#entries.get(taskId);
     if (!entry?.active) return;
-    this.#store.putActivity({ ...entry, active: false, completedAtMs: nowMs });
-    this.#store.evictActivityHistory(this.#limits.historyLimit);
+    this.#put(step, { ...entry, active: false, completedAtMs: nowMs });
+    this.#evictHistory(step);
   }
 
+  /** The agent's entries, oldest first. */
   poll(agentId: string): ActivityRecord[] {
-    return this.#store.listActivity(agentId);
+    return [...this.#entries.values()].filter((e) => e.agentId === agentId).sort(pollOrder);
   }
 
   /** Purges inactive entries (all of the agent's when `taskIds` is empty); live entries are never purged. */
-  purge(agentId: string, taskIds: readonly string[]): number {
+  purge(step: SchedulerStep, agentId: string, taskIds: readonly string[]): number {
     const tooMany = purgeProblem(taskIds);
     if (tooMany) throw validationError("task_ids", tooMany);
-    return this.#store.purgeActivity(agentId, [...new Set(taskIds)]);
+    const doomed =
+      taskIds.length === 0
+        ? [...this.#entries.values()].filter((e) => e.agentId === agentId && !e.active)
+        : [...new Set(taskIds)]
+            .map((id) => this.#entries.get(id))
+            .filter((e): e is ActivityRecord => e !== undefined && e.agentId === agentId && !e.active);
+    for (const e of doomed) this.#delete(step, e.taskId);
+    return doomed.length;
+  }
+
+  #countActive(agentId: string): { total: number; mine: number } {
+    let total = 0;
+    let mine = 0;
+    for (const e of this.#entries.values()) {
+      if (!e.active) continue;
+      total++;
+      if (e.agentId === agentId) mine++;
+    }
+    return { total, mine };
+  }
+
+  /** Keeps at most `historyLimit` inactive entries, the most recently completed ones. */
+  #evictHistory(step: SchedulerStep): void {
+    const inactive = [...this.#entries.values()].filter((e) => !e.active);
+    const keep = Math.max(0, this.#limits.historyLimit);
+    if (inactive.length <= keep) return;
+    for (const e of inactive.sort(newestFirst).slice(keep)) this.#delete(step, e.taskId);
+  }
+
+  #put(step: SchedulerStep, entry: ActivityRecord): void {
+    const previous = this.#entries.get(entry.taskId);
+    this.#entries.set(entry.taskId, entry);
+    step.putActivity(entry);
+    step.onUndo(() => this.#restore(entry.taskId, previous));
+  }
+
+  #delete(step: SchedulerStep, taskId: string): void {
+    const previous = this.#entries.get(taskId);
+    this.#entries.delete(taskId);
+    step.deleteActivity(taskId);
+    step.onUndo(() => this.#restore(taskId, previous));
+  }
+
+  #restore(taskId: string, previous: ActivityRecord | undefined): void {
+    if (previous) this.#entries.set(taskId, previous);
+    else this.#entries.delete(taskId);
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Sends the scheduler's CONTROL commands through the router's ingress as system messages, after
- * recording each envelope's message_id → (command, agent, task) so ACKs can be matched, durably.
+ * Builds the scheduler's CONTROL commands and sends them through the router's ingress as system
+ * messages. Each command comes with its ControlRecord (message_id → command, agent, task), which the
+ * caller commits before sending, so an ACK always finds what it answers.
  */
 import { type Clock, EnvelopeFactory } from "@sw4rm/protocol";
 import type { RouterIngress } from "../contracts.js";
 import { commandEnvelope, SCHEDULER_AGENT_ID, type SchedulerCommandBody } from "./commands.js";
-import type { SchedulerStore, TaskRecord } from "./types.js";
+import type { ActivityRecord, ControlRecord, TaskRecord } from "./types.js";
 
 /**
  * repo/worktree ids come from the task's params JSON: only ones the envelope rules accept (at most 256
@@ -18,41 +19,45 @@ function envelopeId(value: string): string | undefined {
 
 export interface PreparedCommand {
   readonly messageId: string;
+  /** What to commit before `submit()`. */
+  readonly record: ControlRecord;
   /** Submits to the router; resolves undefined when accepted, otherwise why not (never rejects). */
   submit(): Promise<string | undefined>;
 }
 
 export class ControlSender {
   readonly #factory: EnvelopeFactory;
-  readonly #store: SchedulerStore;
   readonly #ingress: RouterIngress;
   readonly #clock: Clock;
+  readonly #activityOf: (taskId: string) => ActivityRecord | undefined;
 
-  constructor(store: SchedulerStore, ingress: RouterIngress, clock: Clock) {
+  /** `activityOf` gives a task's activity entry, whose repo/worktree ids the commands carry. */
+  constructor(
+    ingress: RouterIngress,
+    clock: Clock,
+    activityOf: (taskId: string) => ActivityRecord | undefined = () => undefined,
+  ) {
     this.#factory = new EnvelopeFactory({ producerId: SCHEDULER_AGENT_ID, clock });
-    this.#store = store;
     this.#ingress = ingress;
     this.#clock = clock;
+    this.#activityOf = activityOf;
   }
 
-  /**
-   * Builds and records the envelope synchronously, so the caller can store its message_id on the task
-   * before the router (and so an ACK) can see it. `task` gives correlation and repo/worktree context.
-   */
+  /** Builds the envelope and its record. `task` gives correlation and repo/worktree context. */
   prepare(agentId: string, body: SchedulerCommandBody, task?: TaskRecord): PreparedCommand {
-    const entry = task && this.#store.getActivity(task.taskId);
+    const entry = task && this.#activityOf(task.taskId);
     const env = commandEnvelope(this.#factory, body, {
       correlationId: task?.correlationId,
       repoId: entry?.active ? envelopeId(entry.repoId) : undefined,
       worktreeId: entry?.active ? envelopeId(entry.worktreeId) : undefined,
     });
-    this.#store.putControl({
+    const record: ControlRecord = {
       messageId: env.messageId,
       command: body.command,
       agentId,
       taskId: task?.taskId ?? "",
       sentAtMs: this.#clock.now(),
-    });
+    };
     // No recipient would make the router broadcast the command to every agent that accepts it.
     const submit = () =>
       agentId.trim() === ""
@@ -61,6 +66,6 @@ export class ControlSender {
             (r) => (r.accepted ? undefined : r.reason || "refused by the router"),
             (err: unknown) => (err instanceof Error ? err.message : String(err)),
           );
-    return { messageId: env.messageId, submit };
+    return { messageId: env.messageId, record, submit };
   }
 }

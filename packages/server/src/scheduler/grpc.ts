@@ -11,16 +11,16 @@ import { storageFailure } from "../storage/storageErrors.js";
 import { purgeProblem } from "./activityBuffer.js";
 import type { Scheduler } from "./engine.js";
 import { shutdownRequestProblem } from "./shutdownRequest.js";
-
-const STORE = "the scheduler store (scheduler.db in the data directory)";
+import type { SchedulerStore } from "./store.js";
 
 /**
  * Unexpected failures become gRPC errors carrying the exact ErrorCode; a store that cannot write (disk
- * full, I/O error, read-only) answers OVERLOADED / RESOURCE_EXHAUSTED saying what to do.
+ * full, I/O error, read-only) answers OVERLOADED / RESOURCE_EXHAUSTED naming the store and what to do.
  */
-function fault(logger: Logger, method: string, err: unknown) {
+function fault(logger: Logger, store: SchedulerStore, method: string, err: unknown) {
   logger.error({ err, method }, "scheduler call failed");
-  const storage = storageFailure(err, { operation: `${method} failed, nothing was stored`, store: STORE });
+  const operation = `${method} failed, nothing was stored`;
+  const storage = storageFailure(err, { operation, store: store.describe() });
   return (storage ?? Sw4rmError.from(err)).toServiceError();
 }
 
@@ -31,19 +31,24 @@ export function durationMs(d: Duration | undefined): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-export function createSchedulerGrpc(scheduler: Scheduler, logger: Logger): SchedulerServiceServer {
+export function createSchedulerGrpc(
+  scheduler: Scheduler,
+  store: SchedulerStore,
+  logger: Logger,
+): SchedulerServiceServer {
+  const fail = (method: string, err: unknown) => fault(logger, store, method, err);
   return {
     submitTask(call, callback) {
       scheduler.submit(call.request).then(
         (r) => callback(null, r),
-        (err: unknown) => callback(fault(logger, "SubmitTask", err)),
+        (err: unknown) => callback(fail("SubmitTask", err)),
       );
     },
     requestPreemption(call, callback) {
       const { agentId, taskId, reason } = call.request;
       scheduler.requestPreemption(agentId, taskId, reason).then(
         (enqueued) => callback(null, { enqueued }),
-        (err: unknown) => callback(fault(logger, "RequestPreemption", err)),
+        (err: unknown) => callback(fail("RequestPreemption", err)),
       );
     },
     shutdownAgent(call, callback) {
@@ -51,32 +56,32 @@ export function createSchedulerGrpc(scheduler: Scheduler, logger: Logger): Sched
       if (bad) return callback(bad.toServiceError());
       scheduler.shutdownAgent(call.request.agentId, durationMs(call.request.gracePeriod)).then(
         () => callback(null, { ok: true }),
-        (err: unknown) => callback(fault(logger, "ShutdownAgent", err)),
+        (err: unknown) => callback(fail("ShutdownAgent", err)),
       );
     },
     pollActivityBuffer(call, callback) {
-      try {
-        const entries = scheduler.activity.poll(call.request.agentId).map((e) => ({
-          taskId: e.taskId,
-          repoId: e.repoId,
-          worktreeId: e.worktreeId,
-          branch: e.branch,
-          description: e.description,
-          timestamp: isoFromMs(e.timestampMs),
-        }));
-        callback(null, { entries });
-      } catch (err) {
-        callback(fault(logger, "PollActivityBuffer", err));
-      }
+      scheduler.pollActivity(call.request.agentId).then(
+        (polled) => {
+          const entries = polled.map((e) => ({
+            taskId: e.taskId,
+            repoId: e.repoId,
+            worktreeId: e.worktreeId,
+            branch: e.branch,
+            description: e.description,
+            timestamp: isoFromMs(e.timestampMs),
+          }));
+          callback(null, { entries });
+        },
+        (err: unknown) => callback(fail("PollActivityBuffer", err)),
+      );
     },
     purgeActivity(call, callback) {
       const tooMany = purgeProblem(call.request.taskIds);
       if (tooMany) return callback(validationError("task_ids", tooMany).toServiceError());
-      try {
-        callback(null, { purged: scheduler.activity.purge(call.request.agentId, call.request.taskIds) });
-      } catch (err) {
-        callback(fault(logger, "PurgeActivity", err));
-      }
+      scheduler.purgeActivity(call.request.agentId, call.request.taskIds).then(
+        (purged) => callback(null, { purged }),
+        (err: unknown) => callback(fail("PurgeActivity", err)),
+      );
     },
   };
 }

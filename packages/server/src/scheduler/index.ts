@@ -4,22 +4,14 @@
  * the router's ingress (see commands.ts for the JSON bodies) and follows them by the agents' ACKs,
  * which the composition passes to `handleAck`.
  */
-import { join } from "node:path";
 import type { Envelope, SchedulerServiceServer } from "@sw4rm/protocol";
 import type { AgentDirectory, RouterIngress, ServiceContext } from "../contracts.js";
 import type { AgentTimeout } from "./agentWatch.js";
 import { rejectUndecodable, schedulerServiceDefinition } from "./definition.js";
 import { Scheduler } from "./engine.js";
 import { createSchedulerGrpc } from "./grpc.js";
-import { SqliteSchedulerStore } from "./sqliteStore.js";
-import type {
-  SchedulerEvent,
-  SchedulerOptions,
-  SchedulerStore,
-  ShutdownRecord,
-  TaskFilter,
-  TaskRecord,
-} from "./types.js";
+import type { SchedulerStore } from "./store.js";
+import type { SchedulerEvent, SchedulerOptions, ShutdownRecord, TaskFilter, TaskRecord } from "./types.js";
 
 export { ACTIVITY_BUFFER_FULL, ActivityBuffer, activityFieldsFromParams, limitWords } from "./activityBuffer.js";
 export type { AgentTimeout } from "./agentWatch.js";
@@ -43,25 +35,27 @@ export { Scheduler } from "./engine.js";
 export { compareQueueOrder, planRound } from "./planner.js";
 export { normalizeScope, scopesOverlap, WILDCARD_SCOPE } from "./scope.js";
 export { SCHEDULER_SCHEMA_VERSION, SqliteSchedulerStore } from "./sqliteStore.js";
+export type { SchedulerChanges, SchedulerSnapshot, SchedulerStore } from "./store.js";
+export { MemorySchedulerStore } from "./store.js";
 export type {
   ActivityLimits,
   ActivityRecord,
+  ControlCommand,
   ControlRecord,
   SchedulerEvent,
   SchedulerOptions,
-  SchedulerStore,
   ShutdownRecord,
   TaskFilter,
   TaskRecord,
   TaskStatus,
 } from "./types.js";
 
+/** The SQLite backend's file name in the data directory. */
 export const SCHEDULER_DB_FILE = "scheduler.db";
 
 export interface CreateSchedulerOptions extends ServiceContext {
-  /** Where scheduler.db lives; ignored when `store` is given. */
-  readonly dataDir?: string;
-  readonly store?: SchedulerStore;
+  /** The durable record of tasks; whoever opened it closes it (after `close()`). */
+  readonly store: SchedulerStore;
   readonly ingress: RouterIngress;
   readonly directory: AgentDirectory;
   readonly options?: SchedulerOptions;
@@ -71,11 +65,12 @@ export interface CreateSchedulerOptions extends ServiceContext {
 export type TaskView = Omit<TaskRecord, "params"> & { readonly paramsBytes: number };
 
 export interface SchedulerAdmin {
-  tasks(filter?: TaskFilter): TaskView[];
-  task(taskId: string): TaskView | undefined;
+  /** Committed tasks, finished ones included, in queue order. */
+  tasks(filter?: TaskFilter): Promise<TaskView[]>;
+  task(taskId: string): Promise<TaskView | undefined>;
   /** Agents that overstayed a §8.3 state timeout and get no work until their state changes. */
   agentTimeouts(): AgentTimeout[];
-  shutdowns(): ShutdownRecord[];
+  shutdowns(): Promise<ShutdownRecord[]>;
 }
 
 export interface SchedulerComponent {
@@ -88,12 +83,13 @@ export interface SchedulerComponent {
   /** Every ACKNOWLEDGEMENT addressed to `sw4rm-scheduler`. */
   handleAck(envelope: Envelope): Promise<void>;
   /** NOTIFICATIONs addressed to `sw4rm-scheduler` (non-preemptible declarations). */
-  handleNotification(envelope: Envelope): void;
+  handleNotification(envelope: Envelope): Promise<void>;
   readonly admin: SchedulerAdmin;
   /** Subscribes to task transitions and agent state timeouts; returns an unsubscribe function. */
   onEvent(listener: (event: SchedulerEvent) => void): () => void;
-  /** Resolves when every CONTROL send started so far has completed. */
+  /** Resolves when every step and CONTROL send started so far has completed. */
   settled(): Promise<void>;
+  /** Stops timers and waits for work in progress; does not close the store. */
   close(): Promise<void>;
 }
 
@@ -102,15 +98,11 @@ function view(task: TaskRecord): TaskView {
   return { ...rest, paramsBytes: params.byteLength };
 }
 
-export function createScheduler(opts: CreateSchedulerOptions): SchedulerComponent {
+/** Resumes the scheduler from `store` (re-queueing what was dispatched) and builds the component around it. */
+export async function createScheduler(opts: CreateSchedulerOptions): Promise<SchedulerComponent> {
   const logger = opts.logger.child({ component: "scheduler" });
-  const owned = opts.store === undefined;
-  let store = opts.store;
-  if (!store) {
-    if (!opts.dataDir) throw new TypeError("createScheduler needs a dataDir or a store");
-    store = new SqliteSchedulerStore(join(opts.dataDir, SCHEDULER_DB_FILE));
-  }
-  const scheduler = new Scheduler({
+  const { store } = opts;
+  const scheduler = await Scheduler.open({
     store,
     ingress: opts.ingress,
     directory: opts.directory,
@@ -118,28 +110,24 @@ export function createScheduler(opts: CreateSchedulerOptions): SchedulerComponen
     logger,
     options: opts.options,
   });
-  // Tasks recovered from disk may be dispatchable right away.
+  // Tasks recovered from the store may be dispatchable right away.
   scheduler.kick();
-  const s = store;
   return {
-    grpc: rejectUndecodable(createSchedulerGrpc(scheduler, logger)),
+    grpc: rejectUndecodable(createSchedulerGrpc(scheduler, store, logger)),
     service: schedulerServiceDefinition,
     handleAck: (envelope) => scheduler.handleAck(envelope),
     handleNotification: (envelope) => scheduler.handleNotification(envelope),
     admin: {
-      tasks: (filter) => s.listTasks(filter).map(view),
-      task: (taskId) => {
-        const t = s.getTask(taskId);
+      tasks: async (filter) => (await store.listTasks(filter)).map(view),
+      task: async (taskId) => {
+        const t = await store.getTask(taskId);
         return t && view(t);
       },
-      agentTimeouts: () => scheduler.watch.timeouts(),
-      shutdowns: () => scheduler.shutdowns.list(),
+      agentTimeouts: () => scheduler.agentTimeouts(),
+      shutdowns: () => scheduler.pendingShutdowns(),
     },
     onEvent: (listener) => scheduler.onEvent(listener),
     settled: () => scheduler.settled(),
-    async close() {
-      await scheduler.close();
-      if (owned) s.close();
-    },
+    close: () => scheduler.close(),
   };
 }

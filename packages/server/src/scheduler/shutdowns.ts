@@ -1,16 +1,19 @@
 /**
  * Pending ShutdownAgent requests (spec §8.4): durable, so a restarted server keeps refusing work for
- * the agent and still enforces the grace deadline. Cleared when the agent registers again.
+ * the agent and still enforces the grace deadline. Cleared when the agent registers again. Changes
+ * are staged in the current step; the deadline timer is armed once the step is durable.
  */
 import type { Clock, TimerHandle } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
-import type { SchedulerStore, ShutdownRecord } from "./types.js";
+import type { SchedulerStep } from "./step.js";
+import type { ShutdownRecord } from "./types.js";
 
 /** The longest delay a Node timer holds (2^31-1 ms, about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ShutdownTrackerOptions {
-  readonly store: SchedulerStore;
+  /** Pending shutdowns read back from the store (restart). */
+  readonly records: Iterable<ShutdownRecord>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The grace ran out: fail whatever the agent is still running. */
@@ -21,10 +24,11 @@ export class ShutdownTracker {
   readonly #o: ShutdownTrackerOptions;
   readonly #records = new Map<string, ShutdownRecord>();
   readonly #timers = new Map<string, TimerHandle>();
+  #closed = false;
 
   constructor(options: ShutdownTrackerOptions) {
     this.#o = options;
-    for (const record of options.store.listShutdowns()) {
+    for (const record of options.records) {
       this.#records.set(record.agentId, record);
       this.#arm(record);
     }
@@ -43,30 +47,40 @@ export class ShutdownTracker {
   }
 
   /** Records the request; false when one is already pending (ShutdownAgent is idempotent). */
-  begin(agentId: string, graceMs: number, reason: string): boolean {
+  begin(step: SchedulerStep, agentId: string, graceMs: number, reason: string): boolean {
     if (this.#records.has(agentId)) return false;
     const now = this.#o.clock.now();
     const record: ShutdownRecord = { agentId, requestedAtMs: now, deadlineMs: now + graceMs, reason };
-    this.#o.store.putShutdown(record);
+    step.putShutdown(record);
     this.#records.set(agentId, record);
-    this.#arm(record);
-    this.#o.logger.info({ agentId, graceMs }, "agent shutdown requested: no new tasks");
+    step.onUndo(() => this.#records.delete(agentId));
+    step.afterCommit(() => {
+      this.#arm(record);
+      this.#o.logger.info({ agentId, graceMs }, "agent shutdown requested: no new tasks");
+    });
     return true;
   }
 
-  clear(agentId: string): void {
-    if (!this.#records.delete(agentId)) return;
-    this.#timers.get(agentId)?.cancel();
-    this.#timers.delete(agentId);
-    this.#o.store.deleteShutdown(agentId);
+  clear(step: SchedulerStep, agentId: string): void {
+    const record = this.#records.get(agentId);
+    if (!record) return;
+    this.#records.delete(agentId);
+    step.deleteShutdown(agentId);
+    step.onUndo(() => this.#records.set(agentId, record));
+    step.afterCommit(() => {
+      this.#timers.get(agentId)?.cancel();
+      this.#timers.delete(agentId);
+    });
   }
 
   close(): void {
+    this.#closed = true;
     for (const t of this.#timers.values()) t.cancel();
     this.#timers.clear();
   }
 
   #arm(record: ShutdownRecord): void {
+    if (this.#closed) return;
     const delay = Math.max(0, record.deadlineMs - this.#o.clock.now());
     // Node timers hold at most 2^31-1 ms (a longer one fires after 1 ms): long graces re-arm in steps.
     const final = delay <= MAX_TIMER_MS;

@@ -1,12 +1,11 @@
-/** SQLite SchedulerStore: its own file (`<dataDir>/scheduler.db`), opened through the shared helper. */
+/** SchedulerStore in its own SQLite file (`scheduler.db` in the data directory), opened through the shared helper. */
 import type { SqliteDatabase } from "../storage/index.js";
 import { openDatabase } from "../storage/index.js";
+import { type SchedulerChanges, type SchedulerSnapshot, type SchedulerStore, UNFINISHED_STATUSES } from "./store.js";
 import type {
   ActivityRecord,
   ControlCommand,
   ControlRecord,
-  SchedulerStore,
-  ShutdownRecord,
   TaskFilter,
   TaskRecord,
   TaskStatus,
@@ -105,6 +104,21 @@ interface ActivityRow {
   completed_at: number | null;
 }
 
+interface ControlRow {
+  message_id: string;
+  command: string;
+  agent_id: string;
+  task_id: string;
+  sent_at: number;
+}
+
+interface ShutdownRow {
+  agent_id: string;
+  requested_at: number;
+  deadline: number;
+  reason: string;
+}
+
 const opt = (v: number | null): number | undefined => (v === null ? undefined : v);
 
 function taskFromRow(r: TaskRow): TaskRecord {
@@ -133,6 +147,32 @@ function taskFromRow(r: TaskRow): TaskRecord {
   };
 }
 
+function taskToRow(t: TaskRecord): TaskRow {
+  return {
+    task_id: t.taskId,
+    agent_id: t.agentId,
+    priority: t.priority,
+    scope: t.scope,
+    params: Buffer.from(t.params),
+    params_content_type: t.paramsContentType,
+    correlation_id: t.correlationId,
+    status: t.status,
+    seq: t.seq,
+    submitted_at: t.submittedAtMs,
+    updated_at: t.updatedAtMs,
+    attempts: t.attempts,
+    run_message_id: t.runMessageId,
+    preempt_deadline: t.preemptDeadlineMs ?? null,
+    preempt_reason: t.preemptReason,
+    non_preemptible_until: t.nonPreemptibleUntilMs ?? null,
+    preemptions: t.preemptions,
+    error_code: t.errorCode,
+    error_note: t.errorNote,
+    activity_error: t.activityError,
+    finished_at: t.finishedAtMs ?? null,
+  };
+}
+
 function activityFromRow(r: ActivityRow): ActivityRecord {
   return {
     taskId: r.task_id,
@@ -150,7 +190,9 @@ function activityFromRow(r: ActivityRow): ActivityRecord {
 export class SqliteSchedulerStore implements SchedulerStore {
   readonly file: string;
   readonly #db: SqliteDatabase;
+  readonly #apply: (changes: SchedulerChanges) => void;
 
+  /** Throws CorruptDatabaseError naming the file when it exists but is unusable. */
   constructor(file: string) {
     this.file = file;
     this.#db = openDatabase(file);
@@ -159,46 +201,101 @@ export class SqliteSchedulerStore implements SchedulerStore {
       throw new Error(`${file}: schema version ${version} is newer than this server (${SCHEDULER_SCHEMA_VERSION})`);
     this.#db.exec(DDL);
     this.#db.pragma(`user_version = ${SCHEDULER_SCHEMA_VERSION}`);
+    const putTask = this.#db.prepare(
+      `INSERT OR REPLACE INTO tasks VALUES (@task_id, @agent_id, @priority, @scope, @params, @params_content_type,
+       @correlation_id, @status, @seq, @submitted_at, @updated_at, @attempts, @run_message_id, @preempt_deadline,
+       @preempt_reason, @non_preemptible_until, @preemptions, @error_code, @error_note, @activity_error, @finished_at)`,
+    );
+    const putControl = this.#db.prepare("INSERT OR REPLACE INTO controls VALUES (?, ?, ?, ?, ?)");
+    const putActivity = this.#db.prepare("INSERT OR REPLACE INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const putShutdown = this.#db.prepare("INSERT OR REPLACE INTO shutdowns VALUES (?, ?, ?, ?)");
+    const deleteActivity = this.#db.prepare("DELETE FROM activity WHERE task_id = ?");
+    const deleteShutdown = this.#db.prepare("DELETE FROM shutdowns WHERE agent_id = ?");
+    this.#apply = this.#db.transaction((changes: SchedulerChanges) => {
+      for (const t of changes.tasks ?? []) putTask.run(taskToRow(t));
+      for (const c of changes.controls ?? []) putControl.run(c.messageId, c.command, c.agentId, c.taskId, c.sentAtMs);
+      for (const e of changes.activity ?? [])
+        putActivity.run(
+          e.taskId,
+          e.agentId,
+          e.repoId,
+          e.worktreeId,
+          e.branch,
+          e.description,
+          e.timestampMs,
+          e.active ? 1 : 0,
+          e.completedAtMs ?? null,
+        );
+      for (const s of changes.shutdowns ?? []) putShutdown.run(s.agentId, s.requestedAtMs, s.deadlineMs, s.reason);
+      for (const id of changes.deleteActivity ?? []) deleteActivity.run(id);
+      for (const id of changes.deleteShutdowns ?? []) deleteShutdown.run(id);
+    });
   }
 
-  getTask(taskId: string): TaskRecord | undefined {
+  async load(): Promise<SchedulerSnapshot> {
+    const read = this.#db.transaction(() => ({
+      tasks: this.#list({ status: UNFINISHED_STATUSES }),
+      activity: (this.#db.prepare("SELECT * FROM activity").all() as ActivityRow[]).map(activityFromRow),
+      shutdowns: (this.#db.prepare("SELECT * FROM shutdowns").all() as ShutdownRow[]).map((r) => ({
+        agentId: r.agent_id,
+        requestedAtMs: r.requested_at,
+        deadlineMs: r.deadline,
+        reason: r.reason,
+      })),
+      maxSeq: (this.#db.prepare("SELECT MAX(seq) FROM tasks").pluck().get() as number | null) ?? 0,
+    }));
+    return read();
+  }
+
+  async commit(changes: SchedulerChanges): Promise<void> {
+    this.#apply(changes);
+  }
+
+  async getTask(taskId: string): Promise<TaskRecord | undefined> {
     const row = this.#db.prepare("SELECT * FROM tasks WHERE task_id = ?").get(taskId) as TaskRow | undefined;
     return row ? taskFromRow(row) : undefined;
   }
 
-  putTask(t: TaskRecord): void {
-    this.#db
-      .prepare(
-        `INSERT OR REPLACE INTO tasks VALUES (@task_id, @agent_id, @priority, @scope, @params, @params_content_type,
-         @correlation_id, @status, @seq, @submitted_at, @updated_at, @attempts, @run_message_id, @preempt_deadline,
-         @preempt_reason, @non_preemptible_until, @preemptions, @error_code, @error_note, @activity_error, @finished_at)`,
-      )
-      .run({
-        task_id: t.taskId,
-        agent_id: t.agentId,
-        priority: t.priority,
-        scope: t.scope,
-        params: Buffer.from(t.params),
-        params_content_type: t.paramsContentType,
-        correlation_id: t.correlationId,
-        status: t.status,
-        seq: t.seq,
-        submitted_at: t.submittedAtMs,
-        updated_at: t.updatedAtMs,
-        attempts: t.attempts,
-        run_message_id: t.runMessageId,
-        preempt_deadline: t.preemptDeadlineMs ?? null,
-        preempt_reason: t.preemptReason,
-        non_preemptible_until: t.nonPreemptibleUntilMs ?? null,
-        preemptions: t.preemptions,
-        error_code: t.errorCode,
-        error_note: t.errorNote,
-        activity_error: t.activityError,
-        finished_at: t.finishedAtMs ?? null,
-      });
+  async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
+    return this.#list(filter);
   }
 
-  listTasks(filter: TaskFilter = {}): TaskRecord[] {
+  async getControl(messageId: string): Promise<ControlRecord | undefined> {
+    const r = this.#db.prepare("SELECT * FROM controls WHERE message_id = ?").get(messageId) as ControlRow | undefined;
+    if (!r) return undefined;
+    return {
+      messageId: r.message_id,
+      command: r.command as ControlCommand,
+      agentId: r.agent_id,
+      taskId: r.task_id,
+      sentAtMs: r.sent_at,
+    };
+  }
+
+  async pruneFinished(nowMs: number, windowMs: number): Promise<number> {
+    const before = nowMs - windowMs;
+    const prune = this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `DELETE FROM controls WHERE task_id IN
+           (SELECT task_id FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?)`,
+        )
+        .run(before);
+      return this.#db.prepare("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?").run(before)
+        .changes;
+    });
+    return prune();
+  }
+
+  describe(): string {
+    return `the scheduler store (SQLite, ${this.file})`;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #list(filter: TaskFilter): TaskRecord[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.agentId !== undefined) {
@@ -213,131 +310,5 @@ export class SqliteSchedulerStore implements SchedulerStore {
     const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY priority, submitted_at, seq`;
     return (this.#db.prepare(sql).all(...args) as TaskRow[]).map(taskFromRow);
-  }
-
-  pruneTerminal(beforeMs: number): number {
-    return this.transaction(() => {
-      const ids = this.#db
-        .prepare("SELECT task_id FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?")
-        .pluck()
-        .all(beforeMs) as string[];
-      for (const id of ids) this.#db.prepare("DELETE FROM controls WHERE task_id = ?").run(id);
-      return this.#db.prepare("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?").run(beforeMs)
-        .changes;
-    });
-  }
-
-  maxSeq(): number {
-    const v = this.#db.prepare("SELECT MAX(seq) FROM tasks").pluck().get() as number | null;
-    return v ?? 0;
-  }
-
-  putControl(c: ControlRecord): void {
-    this.#db
-      .prepare("INSERT OR REPLACE INTO controls VALUES (?, ?, ?, ?, ?)")
-      .run(c.messageId, c.command, c.agentId, c.taskId, c.sentAtMs);
-  }
-
-  getControl(messageId: string): ControlRecord | undefined {
-    const r = this.#db.prepare("SELECT * FROM controls WHERE message_id = ?").get(messageId) as
-      | { message_id: string; command: string; agent_id: string; task_id: string; sent_at: number }
-      | undefined;
-    if (!r) return undefined;
-    return {
-      messageId: r.message_id,
-      command: r.command as ControlCommand,
-      agentId: r.agent_id,
-      taskId: r.task_id,
-      sentAtMs: r.sent_at,
-    };
-  }
-
-  deleteControlsOfTask(taskId: string): void {
-    this.#db.prepare("DELETE FROM controls WHERE task_id = ?").run(taskId);
-  }
-
-  putActivity(e: ActivityRecord): void {
-    this.#db
-      .prepare("INSERT OR REPLACE INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .run(
-        e.taskId,
-        e.agentId,
-        e.repoId,
-        e.worktreeId,
-        e.branch,
-        e.description,
-        e.timestampMs,
-        e.active ? 1 : 0,
-        e.completedAtMs ?? null,
-      );
-  }
-
-  getActivity(taskId: string): ActivityRecord | undefined {
-    const row = this.#db.prepare("SELECT * FROM activity WHERE task_id = ?").get(taskId) as ActivityRow | undefined;
-    return row ? activityFromRow(row) : undefined;
-  }
-
-  listActivity(agentId: string): ActivityRecord[] {
-    const rows = this.#db
-      .prepare("SELECT * FROM activity WHERE agent_id = ? ORDER BY timestamp, task_id")
-      .all(agentId) as ActivityRow[];
-    return rows.map(activityFromRow);
-  }
-
-  countActiveActivity(agentId?: string): number {
-    const n =
-      agentId === undefined
-        ? this.#db.prepare("SELECT COUNT(*) FROM activity WHERE active = 1").pluck().get()
-        : this.#db.prepare("SELECT COUNT(*) FROM activity WHERE active = 1 AND agent_id = ?").pluck().get(agentId);
-    return Number(n);
-  }
-
-  purgeActivity(agentId: string, taskIds: readonly string[]): number {
-    if (taskIds.length === 0)
-      return this.#db.prepare("DELETE FROM activity WHERE agent_id = ? AND active = 0").run(agentId).changes;
-    const del = this.#db.prepare("DELETE FROM activity WHERE agent_id = ? AND active = 0 AND task_id = ?");
-    return this.transaction(() => taskIds.reduce((n, id) => n + del.run(agentId, id).changes, 0));
-  }
-
-  evictActivityHistory(keep: number): number {
-    return this.#db
-      .prepare(
-        `DELETE FROM activity WHERE active = 0 AND task_id NOT IN
-         (SELECT task_id FROM activity WHERE active = 0 ORDER BY completed_at DESC, task_id LIMIT ?)`,
-      )
-      .run(Math.max(0, keep)).changes;
-  }
-
-  putShutdown(s: ShutdownRecord): void {
-    this.#db
-      .prepare("INSERT OR REPLACE INTO shutdowns VALUES (?, ?, ?, ?)")
-      .run(s.agentId, s.requestedAtMs, s.deadlineMs, s.reason);
-  }
-
-  deleteShutdown(agentId: string): void {
-    this.#db.prepare("DELETE FROM shutdowns WHERE agent_id = ?").run(agentId);
-  }
-
-  listShutdowns(): ShutdownRecord[] {
-    const rows = this.#db.prepare("SELECT * FROM shutdowns").all() as {
-      agent_id: string;
-      requested_at: number;
-      deadline: number;
-      reason: string;
-    }[];
-    return rows.map((r) => ({
-      agentId: r.agent_id,
-      requestedAtMs: r.requested_at,
-      deadlineMs: r.deadline,
-      reason: r.reason,
-    }));
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
-  }
-
-  close(): void {
-    if (this.#db.open) this.#db.close();
   }
 }

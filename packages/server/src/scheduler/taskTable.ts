@@ -1,27 +1,20 @@
 /**
- * The unfinished tasks in memory, written through to the store on every change, with each change
- * logged and published (spec §19: every transition logged with UTC ISO-8601 time, correlation id,
- * actor and details). Finished tasks live only in the store.
+ * The unfinished tasks in memory. Each change is staged in the current step (committed with it) and
+ * logged and published once durable (spec §19: every transition logged with UTC ISO-8601 time,
+ * correlation id, actor and details). Finished tasks live only in the store.
  */
 import { type Clock, isoFromMs } from "@sw4rm/protocol";
 import type { Logger } from "../contracts.js";
-import {
-  type SchedulerEvent,
-  type SchedulerStore,
-  type TaskRecord,
-  type TaskStatus,
-  TERMINAL_STATUSES,
-} from "./types.js";
+import type { SchedulerStep } from "./step.js";
+import { type SchedulerEvent, type TaskRecord, type TaskStatus, TERMINAL_STATUSES } from "./types.js";
 
 export class TaskTable {
   readonly #tasks = new Map<string, TaskRecord>();
   readonly #listeners = new Set<(event: SchedulerEvent) => void>();
-  readonly #store: SchedulerStore;
   readonly #clock: Clock;
   readonly #logger: Logger;
 
-  constructor(store: SchedulerStore, clock: Clock, logger: Logger) {
-    this.#store = store;
+  constructor(clock: Clock, logger: Logger) {
     this.#clock = clock;
     this.#logger = logger;
   }
@@ -39,29 +32,40 @@ export class TaskTable {
     this.#tasks.set(task.taskId, task);
   }
 
-  set(task: TaskRecord, from: TaskStatus | "NEW", detail: string): void {
-    this.#store.putTask(task);
-    if (TERMINAL_STATUSES.has(task.status)) this.#tasks.delete(task.taskId);
-    else this.#tasks.set(task.taskId, task);
-    this.#logger.info(
-      {
-        at: isoFromMs(task.updatedAtMs),
-        correlationId: task.correlationId,
-        actor: "sw4rm-scheduler",
-        taskId: task.taskId,
-        agentId: task.agentId,
-        from,
-        to: task.status,
-        detail,
-      },
-      "task transition",
-    );
-    this.emit({ type: "task", taskId: task.taskId, agentId: task.agentId, from, to: task.status, detail });
+  set(step: SchedulerStep, task: TaskRecord, from: TaskStatus | "NEW", detail: string): void {
+    const id = task.taskId;
+    const previous = this.#tasks.get(id);
+    step.putTask(task);
+    if (TERMINAL_STATUSES.has(task.status)) this.#tasks.delete(id);
+    else this.#tasks.set(id, task);
+    step.onUndo(() => (previous ? this.#tasks.set(id, previous) : this.#tasks.delete(id)));
+    step.afterCommit(() => {
+      this.#logger.info(
+        {
+          at: isoFromMs(task.updatedAtMs),
+          correlationId: task.correlationId,
+          actor: "sw4rm-scheduler",
+          taskId: id,
+          agentId: task.agentId,
+          from,
+          to: task.status,
+          detail,
+        },
+        "task transition",
+      );
+      this.emit({ type: "task", taskId: id, agentId: task.agentId, from, to: task.status, detail });
+    });
   }
 
-  update(task: TaskRecord, to: TaskStatus, detail: string, patch: Partial<TaskRecord> = {}): TaskRecord {
+  update(
+    step: SchedulerStep,
+    task: TaskRecord,
+    to: TaskStatus,
+    detail: string,
+    patch: Partial<TaskRecord> = {},
+  ): TaskRecord {
     const next: TaskRecord = { ...task, ...patch, status: to, updatedAtMs: this.#clock.now() };
-    this.set(next, task.status, detail);
+    this.set(step, next, task.status, detail);
     return next;
   }
 

@@ -1,4 +1,4 @@
-/** Records, options and the storage seam of the scheduler (spec §7–§10, doc §1.10–§1.13). */
+/** Records and options of the scheduler (spec §7–§10, doc §1.10–§1.13); its store is in store.ts. */
 
 /**
  * Where a task is. DISPATCHED = RUN CONTROL sent, no READ ACK yet; RUNNING = the agent ACKed READ.
@@ -78,41 +78,6 @@ export interface ShutdownRecord {
 export interface TaskFilter {
   readonly agentId?: string;
   readonly status?: TaskStatus | readonly TaskStatus[];
-}
-
-/**
- * Storage seam. Synchronous on purpose: the scheduler decides in memory and writes through, so a
- * decision and its persistence cannot interleave with another request. A remote backend would wrap
- * this with a local write-ahead cache.
- */
-export interface SchedulerStore {
-  getTask(taskId: string): TaskRecord | undefined;
-  putTask(task: TaskRecord): void;
-  listTasks(filter?: TaskFilter): TaskRecord[];
-  /** Deletes terminal tasks finished before `beforeMs` (dedup window elapsed); returns the count. */
-  pruneTerminal(beforeMs: number): number;
-  maxSeq(): number;
-
-  putControl(record: ControlRecord): void;
-  getControl(messageId: string): ControlRecord | undefined;
-  deleteControlsOfTask(taskId: string): void;
-
-  putActivity(entry: ActivityRecord): void;
-  getActivity(taskId: string): ActivityRecord | undefined;
-  listActivity(agentId: string): ActivityRecord[];
-  countActiveActivity(agentId?: string): number;
-  /** Deletes the given inactive entries of `agentId`, or all its inactive ones when `taskIds` is empty. */
-  purgeActivity(agentId: string, taskIds: readonly string[]): number;
-  /** Keeps at most `keep` inactive entries (newest), deleting older history; returns the count. */
-  evictActivityHistory(keep: number): number;
-
-  putShutdown(record: ShutdownRecord): void;
-  deleteShutdown(agentId: string): void;
-  listShutdowns(): ShutdownRecord[];
-
-  /** Runs `fn` atomically. */
-  transaction<T>(fn: () => T): T;
-  close(): void;
 }
 
 export interface ActivityLimits {
