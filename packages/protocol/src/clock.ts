@@ -16,6 +16,12 @@ export interface Clock {
 /** setTimeout fires after 1 ms for delays above 2^31-1 ms; longer timers are re-armed in steps. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
+/**
+ * Real time. Its timers keep the process alive until they fire or are cancelled (Node's default):
+ * a pending timeout, reconnect backoff or heartbeat is work the process still has to do, and an
+ * unref'd timer let an agent waiting to reconnect (or a script awaiting an ACK timeout) exit
+ * silently. Owners cancel their timers when they stop.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
@@ -24,7 +30,6 @@ export const systemClock: Clock = {
     const arm = () => {
       const left = at - Date.now();
       t = setTimeout(left > MAX_TIMEOUT_MS ? arm : fn, Math.min(Math.max(0, left), MAX_TIMEOUT_MS));
-      t.unref?.();
     };
     arm();
     return { cancel: () => clearTimeout(t) };

@@ -58,6 +58,8 @@ export {
   WORKTREE_STATE_NUMBERS,
   worktreeLifecycle,
 } from "./lifecycles.js";
+export type { IdempotencyRefusal, Refusal } from "./refusal.js";
+export { formatIdempotencyRefusal, formatRefusal, parseRefusal, refusalCodeText } from "./refusal.js";
 export { StateMachine } from "./stateMachine.js";
 export { isoFromMs, timestampFromMs, timestampToMs } from "./time.js";
 export type { EnvelopeIssue, EnvelopeValidationOptions } from "./validation.js";

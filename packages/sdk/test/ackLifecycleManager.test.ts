@@ -73,4 +73,33 @@ describe("AckLifecycleManager", () => {
     expect(mgr.reconcileAcks()).toEqual([out.messageId]);
     expect(buffer.get(out.messageId)?.ackStage).toBe(AckStage.TIMED_OUT);
   });
+
+  it("an abort while the send is still in flight rejects with CANCELLED (aborted), detached from the signal", async () => {
+    const clock = new ManualClock();
+    const alice = new EnvelopeFactory({ producerId: "alice", clock });
+    let release: () => void = () => undefined;
+    const mgr = new AckLifecycleManager({
+      factory: alice,
+      clock,
+      send: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ accepted: true, reason: "", errorCode: ErrorCode.ERROR_CODE_UNSPECIFIED });
+        }),
+    });
+    const ctl = new AbortController();
+    const p = mgr
+      .sendMessageWithAck(alice.create({ messageType: MessageType.DATA }), { to: "bob", signal: ctl.signal })
+      .catch((e: unknown) => e);
+    await flush();
+    ctl.abort();
+    await flush(); // the rejection is handled even though the send has not returned yet
+    release();
+    const err = await p;
+    expect(Sw4rmError.is(err) && [err.code, err.grpcStatus, err.reason]).toEqual([
+      ErrorCode.ERROR_CODE_UNSPECIFIED,
+      1, // CANCELLED
+      "aborted",
+    ]);
+    expect(clock.pendingTimers).toBe(0);
+  });
 });

@@ -1,12 +1,6 @@
 import { ErrorCode, GrpcStatus, ManualClock, Sw4rmError } from "@sw4rm/protocol";
-import {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  MemoryStore,
-  PersistentWorktreeState,
-  type WorktreeSnapshot,
-  withRetry,
-} from "@sw4rm/sdk";
+import { MemoryStore, PersistentWorktreeState, type WorktreeSnapshot } from "@sw4rm/sdk";
+import { backoffDelay, DEFAULT_RETRY_POLICY, withRetry } from "@sw4rm/sdk/internal";
 import { describe, expect, it } from "vitest";
 import { flush } from "./support/fakeRouter.js";
 

@@ -4,7 +4,7 @@
  * knows the caller: an agent opens sessions and sends envelopes only as itself.
  */
 import { ROUTER_ADMIN } from "@sw4rm/server";
-import { EnvelopeFactory, GrpcStatus, MessageType, Sw4rmError, systemClock } from "@sw4rm/protocol";
+import { EnvelopeFactory, ErrorCode, GrpcStatus, MessageType, Sw4rmError, systemClock } from "@sw4rm/protocol";
 import { RouterClient } from "@sw4rm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, type TempDir } from "../../support/tempDir.js";
@@ -71,7 +71,7 @@ describe("router session (an extension service) under auth", () => {
     const client = router(tok.alice);
     try {
       const own = new EnvelopeFactory({ producerId: "alice", clock: systemClock }).json(MessageType.DATA, { n: 1 });
-      expect(await client.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "" });
+      expect(await client.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "", errorCode: ErrorCode.ERROR_CODE_UNSPECIFIED });
       expect(client.usesFastPath).toBe(true);
       const before = await server.get(ROUTER_ADMIN)?.queueDepths();
       const spoofed = new EnvelopeFactory({ producerId: "bob", clock: systemClock }).json(MessageType.DATA, { n: 2 });
@@ -95,7 +95,7 @@ describe("router session (an extension service) under auth", () => {
       expect(result.reason).toMatch(/^permission_denied: .*alice.*bob/i);
       expect(await server.get(ROUTER_ADMIN)?.queueDepths()).toEqual(before);
       const own = new EnvelopeFactory({ producerId: "alice", clock: systemClock }).json(MessageType.DATA, { n: 4 });
-      expect(await session.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "" });
+      expect(await session.send(own, { to: "bob" })).toEqual({ accepted: true, reason: "", errorCode: ErrorCode.ERROR_CODE_UNSPECIFIED });
       session.close();
     } finally {
       client.close();

@@ -147,7 +147,7 @@ describe("RouterSession fast path", () => {
   it("SDK RouterClient uses the session when offered: send + incoming + ack", async () => {
     const alice = h.factory("alice");
     const env = alice.create({ messageType: MessageType.DATA, payload: "fast" });
-    expect(await sdk.send(env, { to: "bob" })).toEqual({ accepted: true, reason: "" });
+    expect(await sdk.send(env, { to: "bob" })).toEqual({ accepted: true, reason: "", errorCode: ErrorCode.ERROR_CODE_UNSPECIFIED });
     expect(sdk.usesFastPath).toBe(true);
     const ac = new AbortController();
     for await (const item of sdk.incoming("bob", { signal: ac.signal })) {
@@ -167,7 +167,7 @@ describe("SDK fallback", () => {
     const client = new RouterClient({ address: plain.address });
     try {
       const env = plain.factory("alice").create({ messageType: MessageType.DATA, payload: "slow" });
-      expect(await client.send(env, { to: "bob" })).toEqual({ accepted: true, reason: "" });
+      expect(await client.send(env, { to: "bob" })).toEqual({ accepted: true, reason: "", errorCode: ErrorCode.ERROR_CODE_UNSPECIFIED });
       expect(client.usesFastPath).toBe(false);
       const ac = new AbortController();
       for await (const item of client.incoming("bob", { signal: ac.signal })) {

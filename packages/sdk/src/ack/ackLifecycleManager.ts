@@ -8,7 +8,6 @@ import {
   type Envelope,
   type EnvelopeFactory,
   ErrorCode,
-  errorCodeFromString,
   isTerminalAckStage,
   parseAck,
   Sw4rmError,
@@ -16,8 +15,9 @@ import {
   type TimerHandle,
 } from "@sw4rm/protocol";
 import type { PersistentActivityBuffer } from "../activity/activityBuffer.js";
-import type { SendResult } from "../clients/routerClient.js";
-import { type Logger, silentLogger } from "../logger.js";
+import type { SendResult } from "../clients/sendResult.js";
+import { componentLogger, type Logger, silentLogger } from "../logger.js";
+import { abortedError } from "../transport/abort.js";
 
 export interface AckEvent {
   readonly ack: Ack;
@@ -54,6 +54,8 @@ interface Waiter {
   readonly resolve: (event: AckEvent) => void;
   readonly reject: (error: unknown) => void;
   readonly timer: TimerHandle;
+  /** Removes the abort listener from the caller's signal (which may outlive many sends). */
+  readonly detach: () => void;
 }
 
 /**
@@ -73,7 +75,7 @@ export class AckLifecycleManager {
   constructor(options: AckLifecycleOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = componentLogger(options.logger ?? silentLogger, "ack_lifecycle");
   }
 
   get ackTimeoutMs(): number {
@@ -98,22 +100,25 @@ export class AckLifecycleManager {
 
   /**
    * Sends `envelope` and resolves with the first ACK from a recipient that reaches `until` (or any
-   * terminal stage). Rejects with ACK_TIMEOUT after the timeout, or when the router refuses the send.
+   * terminal stage). Rejects with ACK_TIMEOUT after the timeout; with the refusal's ErrorCode when the
+   * router refuses the send (`retryable` is true for BUFFER_FULL / OVERLOADED); with CANCELLED
+   * (reason "aborted") when the signal aborts.
    */
   async sendMessageWithAck(envelope: Envelope, options: SendWithAckOptions): Promise<AckEvent> {
     const to = typeof options.to === "string" ? [options.to] : [...options.to];
     const timeoutMs = options.timeoutMs ?? this.ackTimeoutMs;
     const { signal } = options;
-    if (signal?.aborted) throw Sw4rmError.from(signal.reason);
+    if (signal?.aborted) throw abortedError(signal, `send of ${envelope.messageId}`);
     this.#o.buffer?.recordOutgoing(envelope, to);
     const id = envelope.messageId;
     const done = new Promise<AckEvent>((resolve, reject) => {
       const onAbort = () => {
         this.#settle(id)?.timer.cancel();
-        reject(Sw4rmError.from(signal?.reason));
+        if (signal) reject(abortedError(signal, `wait for the ACK of ${id}`));
       };
+      const detach = () => signal?.removeEventListener("abort", onAbort);
       const timer = this.#clock.setTimer(timeoutMs, () => {
-        signal?.removeEventListener("abort", onAbort);
+        detach();
         if (!this.#settle(id)) return;
         this.#timedOutAt.set(id, this.#clock.now());
         this.#o.buffer?.ack(id, AckStage.TIMED_OUT, ErrorCode.ACK_TIMEOUT, "ack_timeout");
@@ -131,35 +136,31 @@ export class AckLifecycleManager {
         until: options.until ?? AckStage.RECEIVED,
         from: new Set(to),
         resolve: (e) => {
-          signal?.removeEventListener("abort", onAbort);
+          detach();
           resolve(e);
         },
-        reject,
+        reject: (e) => {
+          detach();
+          reject(e);
+        },
         timer,
+        detach,
       });
       signal?.addEventListener("abort", onAbort, { once: true });
     });
+    // It may settle (abort) while the send below is still in flight: handled here, returned below.
+    done.catch(() => undefined);
     try {
       const res = await this.#o.send(envelope, to);
       if (!res.accepted) {
-        this.#o.buffer?.ack(
-          id,
-          AckStage.REJECTED,
-          errorCodeFromString(res.reason) ?? ErrorCode.VALIDATION_ERROR,
-          res.reason,
-        );
-        throw new Sw4rmError(
-          errorCodeFromString(res.reason) ?? ErrorCode.VALIDATION_ERROR,
-          `router refused message ${id}: ${res.reason}`,
-          {
-            reason: res.reason,
-          },
-        );
+        // The router's own code (a retryable BUFFER_FULL stays retryable, NO_ROUTE stays NO_ROUTE).
+        this.#o.buffer?.ack(id, AckStage.REJECTED, res.errorCode, res.reason);
+        throw new Sw4rmError(res.errorCode, `router refused message ${id}: ${res.reason}`, { reason: res.reason });
       }
     } catch (error) {
       const w = this.#settle(id);
       w?.timer.cancel();
-      done.catch(() => {});
+      w?.detach();
       throw Sw4rmError.from(error);
     }
     return done;
@@ -179,12 +180,15 @@ export class AckLifecycleManager {
     if (late) {
       const timedOutAtMs = this.#timedOutAt.get(id);
       this.#lateAcks.push({ ...event, timedOutAtMs });
-      this.#logger.warn("late ACK", {
-        messageId: id,
-        stage: ackStageName(ack.ackStage),
-        timedOutAtMs,
-        lateAtMs: event.atMs,
-      });
+      this.#logger.warn(
+        {
+          message_id: id,
+          stage: ackStageName(ack.ackStage),
+          timed_out_at_ms: timedOutAtMs,
+          late_at_ms: event.atMs,
+        },
+        "late ACK",
+      );
     }
     const waiter = this.#waiters.get(id);
     if (waiter && (waiter.from.size === 0 || waiter.from.has(event.from))) {
@@ -223,7 +227,8 @@ export class AckLifecycleManager {
     });
     this.#o.buffer?.ack(messageId, stage, errorCode, note);
     const res = await this.#o.send(ack, [record.producerId]);
-    if (!res.accepted) throw new Sw4rmError(ErrorCode.NO_ROUTE, `router refused ACK for ${messageId}: ${res.reason}`);
+    if (!res.accepted)
+      throw new Sw4rmError(res.errorCode, `router refused ACK for ${messageId}: ${res.reason}`, { reason: res.reason });
   }
 
   /** Outgoing messages without a terminal ACK past the timeout (e.g. after a restart): marked TIMED_OUT and returned for retry. */

@@ -2,7 +2,6 @@ import { join } from "node:path";
 import {
   AgentState,
   agentLifecycle,
-  buildAckEnvelope,
   type Clock,
   CommunicationClass,
   DEFAULTS,
@@ -10,24 +9,25 @@ import {
   EnvelopeFactory,
   type EnvelopeInit,
   ErrorCode,
-  isTerminalAckStage,
   MessageType,
   Sw4rmError,
   systemClock,
   type TimerHandle,
 } from "@sw4rm/protocol";
 import { type AckEvent, AckLifecycleManager, type SendWithAckOptions } from "../ack/ackLifecycleManager.js";
-import { type ActivityRecord, dedupKeyOf, PersistentActivityBuffer } from "../activity/activityBuffer.js";
+import { type ActivityRecord, PersistentActivityBuffer } from "../activity/activityBuffer.js";
 import { RegistryClient } from "../clients/registryClient.js";
-import { type DeliveredItem, RouterClient, type SendResult } from "../clients/routerClient.js";
-import { type Logger, silentLogger } from "../logger.js";
+import { RouterClient } from "../clients/routerClient.js";
+import type { SendResult } from "../clients/sendResult.js";
+import { componentLogger, type Logger, silentLogger } from "../logger.js";
 import { JsonFileStore } from "../storage/jsonFileStore.js";
 import { MemoryStore } from "../storage/recordStore.js";
 import { SqliteStore } from "../storage/sqliteStore.js";
 import type { Sw4rmClientOptions } from "../transport/options.js";
-import { type MessageHandler, MessageProcessor, outcomeOfError } from "./messageProcessor.js";
+import { InboxConsumer } from "./inboxConsumer.js";
+import { type MessageHandler, MessageProcessor } from "./messageProcessor.js";
 import type { ActivityStore, RegistryPort, RouterPort } from "./ports.js";
-import { ReceivedMessage } from "./receivedMessage.js";
+import type { ReceivedMessage } from "./receivedMessage.js";
 import { parseControlCommand, type TaskHandler, TaskRunner } from "./taskRunner.js";
 
 export interface AgentOptions {
@@ -54,6 +54,7 @@ export interface AgentOptions {
   readonly heartbeatIntervalMs?: number;
   readonly ackTimeoutMs?: number;
   readonly clock?: Clock;
+  /** pino-compatible (a pino logger works as is); lines carry `agent_id` and a `component`. Default silent. */
   readonly logger?: Logger;
 }
 
@@ -78,7 +79,7 @@ export class Agent {
   readonly #registry: RegistryPort;
   readonly #tasks: TaskRunner;
   readonly #stop = new AbortController();
-  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #inbox: InboxConsumer;
   #state: AgentState = AgentState.AGENT_STATE_UNSPECIFIED;
   #heartbeat: TimerHandle | undefined;
   #consumer: Promise<void> | undefined;
@@ -87,7 +88,9 @@ export class Agent {
     this.#o = options;
     this.agentId = options.agentId;
     this.#clock = options.clock ?? systemClock;
-    this.#log = options.logger ?? silentLogger;
+    // One base with the agent's id; each part binds its own `component` (SDK_LOG_COMPONENTS).
+    const base = (options.logger ?? silentLogger).child({ agent_id: options.agentId });
+    this.#log = componentLogger(base, "agent");
     this.envelopes = new EnvelopeFactory({ producerId: options.agentId, clock: this.#clock });
     const client = { ...options.client, ...(options.clock ? { clock: options.clock } : {}) };
     this.#router =
@@ -104,16 +107,28 @@ export class Agent {
       send,
       buffer: this.buffer,
       clock: this.#clock,
-      logger: this.#log,
+      logger: base,
       ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
     });
     this.processor = new MessageProcessor({
       factory: this.envelopes,
-      sendAck: (ack, original) => this.#sendAck(ack, original),
+      sendAck: (ack, original) => this.#inbox.sendAck(ack, original),
       // spec §1.4: atomic commit of result + ACK: the outcome is durable before any terminal ACK leaves.
       recordOutcome: (env, o) => void this.buffer.ack(env.messageId, o.stage, o.errorCode, o.note),
       clock: this.#clock,
-      logger: this.#log,
+      logger: base,
+      signal: this.#stop.signal,
+    });
+    this.#inbox = new InboxConsumer({
+      agentId: this.agentId,
+      router: this.#router,
+      envelopes: this.envelopes,
+      acks: this.acks,
+      buffer: this.buffer,
+      processor: this.processor,
+      clock: this.#clock,
+      log: this.#log,
+      routerLog: base,
       signal: this.#stop.signal,
     });
     this.#tasks = new TaskRunner(this.#clock);
@@ -175,8 +190,8 @@ export class Agent {
     // spec §8.1) treats the agent as INITIALIZING until it hears otherwise.
     await this.#reportState();
     this.#scheduleHeartbeat();
-    this.#consumer = this.#consume();
-    this.#log.info("agent started", { agentId: this.agentId });
+    this.#consumer = this.#inbox.run();
+    this.#log.info("agent started");
   }
 
   /** Graceful stop: stops consuming, aborts tasks, waits for in-flight work, deregisters. */
@@ -189,10 +204,10 @@ export class Agent {
     this.#tasks.abortAll();
     this.#stop.abort(new Sw4rmError(ErrorCode.AGENT_SHUTDOWN, reason));
     await this.#consumer;
-    await Promise.allSettled(this.#inFlight.values());
+    await Promise.allSettled(this.#inbox.inFlight.values());
     this.acks.close(reason);
     await this.#registry.deregisterAgent({ agentId: this.agentId, reason }).catch((e: unknown) => {
-      this.#log.warn("deregister failed", { error: String(e) });
+      this.#log.warn({ err: e }, "deregister failed");
     });
     if (!this.#o.router) this.#router.close?.();
     if (!this.#o.registry) this.#registry.close?.();
@@ -232,10 +247,10 @@ export class Agent {
   /** One heartbeat carrying the current lifecycle state; failures are logged, never thrown. */
   #reportState(): Promise<void> {
     return this.#registry
-      .heartbeat({ agentId: this.agentId, state: this.#state, health: { inFlight: String(this.#inFlight.size) } })
+      .heartbeat({ agentId: this.agentId, state: this.#state, health: { inFlight: String(this.#inbox.inFlight.size) } })
       .then(
         () => undefined,
-        (e: unknown) => this.#log.warn("heartbeat failed", { error: String(e) }),
+        (e: unknown) => this.#log.warn({ err: e }, "heartbeat failed"),
       );
   }
 
@@ -249,79 +264,6 @@ export class Agent {
     });
   }
 
-  async #consume(): Promise<void> {
-    try {
-      for await (const item of this.#router.incoming(this.agentId, { signal: this.#stop.signal })) {
-        if (this.#stop.signal.aborted) break;
-        const key = `${item.seq}`;
-        const work = this.#handle(item).finally(() => this.#inFlight.delete(key));
-        this.#inFlight.set(key, work);
-        // Scheduler tasks run in the background so PREEMPT_REQUEST / TERMINATE can reach them.
-        if (!isRunCommand(item.envelope)) await work;
-      }
-    } catch (error) {
-      if (!this.#stop.signal.aborted) this.#log.error("inbox stream failed", { error: String(error) });
-    }
-  }
-
-  async #handle(item: DeliveredItem): Promise<void> {
-    const env = item.envelope;
-    try {
-      this.envelopes.observe(env);
-      if (env.messageType === MessageType.ACKNOWLEDGEMENT) {
-        try {
-          this.acks.handleAck(env);
-        } catch (error) {
-          this.#log.warn("unreadable ACK dropped", { messageId: env.messageId, error: String(error) });
-        }
-      } else if (!(await this.#replayIfDone(env))) {
-        try {
-          this.buffer.recordIncoming(env);
-        } catch (error) {
-          const o = outcomeOfError(error);
-          await this.#sendAck(
-            buildAckEnvelope(this.envelopes, { ackFor: env, stage: o.stage, errorCode: o.errorCode, note: o.note }),
-            env,
-          );
-          await item.ack();
-          return;
-        }
-        await this.processor.processMessage(env, this.#stop.signal);
-      }
-      // Only now, with the outcome durable and ACKed, is the delivery settled (exactly-once effects).
-      await item.ack();
-    } catch (error) {
-      this.#log.warn("delivery left un-acked for redelivery", {
-        messageId: env.messageId,
-        seq: item.seq,
-        error: String(error),
-      });
-    }
-  }
-
-  /** Exactly-once: a logical operation already terminal is only acknowledged again, never re-run. */
-  async #replayIfDone(env: Envelope): Promise<boolean> {
-    const prior = this.buffer.getByIdempotencyToken(dedupKeyOf(env));
-    if (!prior || !isTerminalAckStage(prior.ackStage)) return false;
-    this.#log.info("duplicate of a completed operation: re-sending its ACK", {
-      messageId: env.messageId,
-      original: prior.messageId,
-    });
-    const ack = buildAckEnvelope(this.envelopes, {
-      ackFor: env,
-      stage: prior.ackStage,
-      errorCode: prior.errorCode,
-      note: prior.note,
-    });
-    await this.#sendAck(ack, env);
-    return true;
-  }
-
-  async #sendAck(ack: Envelope, original: Envelope): Promise<void> {
-    const res = await this.#router.send(ack, { to: [original.producerId] });
-    if (!res.accepted) this.#log.warn("ACK not accepted by router", { reason: res.reason, ackFor: original.messageId });
-  }
-
   async #control(msg: ReceivedMessage): Promise<unknown> {
     const command = parseControlCommand(msg);
     if (!command)
@@ -330,10 +272,4 @@ export class Agent {
       });
     return this.#tasks.execute(command, msg);
   }
-}
-
-function isRunCommand(env: Envelope): boolean {
-  if (env.messageType !== MessageType.CONTROL) return false;
-  const cmd = parseControlCommand(new ReceivedMessage(env));
-  return cmd?.command === "RUN";
 }

@@ -1,17 +1,19 @@
 import {
   AckStage,
+  ackStageName,
   buildAckEnvelope,
   type Clock,
   type Envelope,
   type EnvelopeFactory,
   ErrorCode,
+  errorCodeName,
   MessageType,
   messageTypeName,
   Sw4rmError,
   systemClock,
   validateEnvelope,
 } from "@sw4rm/protocol";
-import { type Logger, silentLogger } from "../logger.js";
+import { componentLogger, type Logger, silentLogger } from "../logger.js";
 import { ReceivedMessage } from "./receivedMessage.js";
 
 export type MessageHandler = (message: ReceivedMessage) => unknown;
@@ -84,7 +86,7 @@ export class MessageProcessor {
 
   constructor(options: MessageProcessorOptions) {
     this.#o = options;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = componentLogger(options.logger ?? silentLogger, "message_processor");
   }
 
   registerHandler(type: MessageType, handler: MessageHandler): this {
@@ -129,11 +131,15 @@ export class MessageProcessor {
       };
     } catch (error) {
       outcome = outcomeOfError(error);
-      this.#logger.warn("handler failed", {
-        messageId: envelope.messageId,
-        code: outcome.errorCode,
-        note: outcome.note,
-      });
+      this.#logger.warn(
+        {
+          message_id: envelope.messageId,
+          correlation_id: envelope.correlationId,
+          error_code: errorCodeName(outcome.errorCode),
+          note: outcome.note,
+        },
+        "handler failed",
+      );
     }
     return this.#finish(envelope, outcome, isAck);
   }
@@ -157,7 +163,10 @@ export class MessageProcessor {
       await this.#o.sendAck(ack, envelope);
     } catch (error) {
       if (terminal) throw error;
-      this.#logger.warn("could not send ACK", { messageId: envelope.messageId, stage, error: String(error) });
+      this.#logger.warn(
+        { message_id: envelope.messageId, stage: ackStageName(stage), err: error },
+        "could not send ACK",
+      );
     }
   }
 }

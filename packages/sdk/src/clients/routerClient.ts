@@ -2,7 +2,6 @@ import { ChannelCredentials } from "@grpc/grpc-js";
 import {
   type Clock,
   type CommunicationClass,
-  DeliveryAckOutcome,
   DeliveryAckRequest,
   type Envelope,
   RouterServiceClient as Grpc,
@@ -12,15 +11,19 @@ import {
   SendMessageRequest,
   StreamRequest,
   Sw4rmError,
-  sleep,
   systemClock,
   routerSession as wire,
 } from "@sw4rm/protocol";
+import { abortedError } from "../transport/abort.js";
 import type { CallOptions, Sw4rmClientOptions } from "../transport/options.js";
-import { backoffDelay, type RetryPolicy } from "../transport/retry.js";
+import type { RetryPolicy } from "../transport/retry.js";
 import { ServiceClient } from "../transport/serviceClient.js";
 import { unary } from "../transport/unary.js";
+import type { DeliveredItem } from "./deliveredItem.js";
+import { type IncomingOptions, InboxReader } from "./inboxReader.js";
+import { isAuthRefusal } from "./reconnect.js";
 import { RouterSession, type SessionOpenOptions } from "./routerSession.js";
+import { type SendResult, sendResult } from "./sendResult.js";
 
 export interface RouterClientOptions extends Sw4rmClientOptions {
   /**
@@ -37,51 +40,6 @@ export interface SendOptions extends CallOptions {
   /** Communication class override for this message (the `sw4rm-class` header). */
   readonly communicationClass?: CommunicationClass;
 }
-
-export interface SendResult {
-  readonly accepted: boolean;
-  readonly reason: string;
-}
-
-/** One item delivered from an agent's inbox (nats.js style). Settle it exactly once with ack() or term(). */
-export interface DeliveredItem {
-  readonly agentId: string;
-  readonly envelope: Envelope;
-  /** The router's delivery sequence; a redelivery keeps the same seq. */
-  readonly seq: bigint;
-  /** AckDelivery DELIVERED: the router forgets the item. Resolves to the router's `recorded`. */
-  ack(options?: CallOptions): Promise<boolean>;
-  /** AckDelivery PERMANENT_FAILURE: the item is not redelivered. */
-  term(options?: CallOptions): Promise<boolean>;
-  /** Whether ack() or term() has been called. */
-  readonly settled: boolean;
-}
-
-export interface IncomingOptions {
-  readonly signal?: AbortSignal;
-  /** Reconnect backoff (default 100 ms doubling to 5 s, unbounded attempts). */
-  readonly reconnect?: Partial<RetryPolicy>;
-  readonly clock?: Clock;
-}
-
-const RECONNECT: RetryPolicy = {
-  maxAttempts: Number.POSITIVE_INFINITY,
-  initialDelayMs: 100,
-  maxDelayMs: 5_000,
-  multiplier: 2,
-  jitter: 0.2,
-};
-
-/** Statuses after which the inbox stream is re-opened rather than failed. */
-const RECONNECTABLE = new Set<GrpcStatus>([
-  GrpcStatus.UNAVAILABLE,
-  GrpcStatus.DEADLINE_EXCEEDED,
-  GrpcStatus.RESOURCE_EXHAUSTED,
-  GrpcStatus.ABORTED,
-  GrpcStatus.INTERNAL,
-  GrpcStatus.UNKNOWN,
-  GrpcStatus.CANCELLED,
-]);
 
 /** RouterService (default localhost:50051, SW4RM_ROUTER_ADDR). */
 export class RouterClient extends ServiceClient<Grpc> {
@@ -166,7 +124,12 @@ export class RouterClient extends ServiceClient<Grpc> {
   async send(envelope: Envelope, options: SendOptions = {}): Promise<SendResult> {
     const to = typeof options.to === "string" ? [options.to] : (options.to ?? []);
     if (this.#fastPath !== "no" && !options.signal?.aborted) {
-      const session = await this.#sender(envelope.producerId).catch(() => undefined);
+      const session = await this.#sender(envelope.producerId).catch((error: unknown) => {
+        // Refused credentials are the caller's to fix; anything else falls back to SendMessage.
+        const err = Sw4rmError.from(error);
+        if (isAuthRefusal(err)) throw err;
+        return undefined;
+      });
       if (session) return this.#sendOnSession(session, envelope, to, options);
     }
     const metadata = this.metadataFor(
@@ -186,7 +149,7 @@ export class RouterClient extends ServiceClient<Grpc> {
       clock: this.#clock,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return { accepted: res.accepted, reason: res.reason };
+    return sendResult(res.accepted, res.reason);
   }
 
   async #sendOnSession(
@@ -208,9 +171,10 @@ export class RouterClient extends ServiceClient<Grpc> {
           ),
         deadlineMs,
       );
-      onAbort = () =>
-        reject(new Sw4rmError(ErrorCode.ERROR_CODE_UNSPECIFIED, "send aborted", { grpcStatus: GrpcStatus.CANCELLED }));
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const { signal } = options;
+      if (!signal) return;
+      onAbort = () => reject(abortedError(signal, "send"));
+      signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
       const sent = session.send(envelope, {
@@ -225,132 +189,26 @@ export class RouterClient extends ServiceClient<Grpc> {
   }
 
   /**
-   * The agent's inbox as an AsyncIterable of DeliveredItems. Re-opens the stream with backoff when it
-   * ends or fails with a transient status; the router redelivers un-acked items with their seq, and
-   * items already yielded but not yet settled are not yielded twice. Ends when the signal aborts.
+   * The agent's inbox as an AsyncIterable of DeliveredItems (the same shape on both receive paths).
+   * Re-opens the stream after every end or transient failure, forever, with backoff capped at 5 s,
+   * logging the attempts (rate-limited) to `options.logger`; the router redelivers un-acked items
+   * with their seq, and an item yielded but not yet settled is not yielded twice (its ack() goes over
+   * the live connection). Refused credentials (UNAUTHENTICATED, PERMISSION_DENIED) end the iteration
+   * with that error. Ends when the signal aborts.
    */
-  async *incoming(agentId: string, options: IncomingOptions = {}): AsyncGenerator<DeliveredItem, void, undefined> {
-    const { signal } = options;
-    if (this.#fastPath !== "no") {
-      const served = yield* this.#reconnecting(options, (outstanding, connected) =>
-        this.#sessionOnce(agentId, signal, outstanding, connected),
-      );
-      if (served) return;
-    }
-    yield* this.#reconnecting(options, (outstanding, connected) =>
-      this.#canonicalOnce(agentId, signal, outstanding, connected),
-    );
-  }
-
-  /**
-   * Runs `connect` until the signal aborts, re-running it with backoff after it ends or fails with a
-   * transient status. `outstanding` (seqs yielded, not yet settled) spans connections, so a redelivered
-   * item is not yielded twice. Returns false when `connect` says the transport is not offered.
-   */
-  async *#reconnecting(
-    options: IncomingOptions,
-    connect: (
-      outstanding: Set<bigint>,
-      connected: () => void,
-    ) => AsyncGenerator<DeliveredItem, boolean, undefined>,
-  ): AsyncGenerator<DeliveredItem, boolean, undefined> {
-    const { signal } = options;
-    const policy = { ...RECONNECT, ...options.reconnect };
-    const clock = options.clock ?? this.#clock;
-    const outstanding = new Set<bigint>();
-    let failures = 0;
-    while (!signal?.aborted) {
-      try {
-        const offered = yield* connect(outstanding, () => {
-          failures = 0;
-        });
-        if (!offered) return false;
-      } catch (error) {
-        const err = Sw4rmError.from(error);
-        if (!RECONNECTABLE.has(err.grpcStatus)) throw err;
-      }
-      if (signal?.aborted) return true;
-      failures += 1;
-      try {
-        await sleep(backoffDelay(policy, failures), { clock, ...(signal ? { signal } : {}) });
-      } catch {
-        return true;
-      }
-    }
-    return true;
-  }
-
-  /** One receiving fast-path session; false when the server does not offer the session service. */
-  async *#sessionOnce(
-    agentId: string,
-    signal: AbortSignal | undefined,
-    outstanding: Set<bigint>,
-    connected: () => void,
-  ): AsyncGenerator<DeliveredItem, boolean, undefined> {
-    const session = await this.#session(() => this.openSession({ agentId, receive: true, ...(signal ? { signal } : {}) }));
-    if (!session) return false;
-    try {
-      connected();
-      for await (const d of session.deliveries()) {
-        if (outstanding.has(d.seq)) continue;
-        outstanding.add(d.seq);
-        yield this.#settleable(agentId, d.envelope, d.seq, outstanding, (outcome) =>
-          session.settle(d.seq, d.envelope.messageId, outcome),
-        );
-      }
-    } finally {
-      session.close();
-    }
-    return true;
-  }
-
-  /** One canonical StreamIncoming (acks with AckDelivery). */
-  async *#canonicalOnce(
-    agentId: string,
-    signal: AbortSignal | undefined,
-    outstanding: Set<bigint>,
-    connected: () => void,
-  ): AsyncGenerator<DeliveredItem, boolean, undefined> {
-    for await (const item of this.streamIncoming({ agentId }, signal ? { signal } : {})) {
-      connected();
-      if (!item.msg || outstanding.has(item.seq)) continue;
-      outstanding.add(item.seq);
-      yield this.#delivered(agentId, item.msg, item.seq, outstanding);
-    }
-    return true;
-  }
-
-  #delivered(agentId: string, envelope: Envelope, seq: bigint, outstanding: Set<bigint>): DeliveredItem {
-    return this.#settleable(agentId, envelope, seq, outstanding, async (outcome, options) => {
-      const res = await this.ackDelivery({ agentId, seq, messageId: envelope.messageId, outcome }, options);
-      return res.recorded;
-    });
-  }
-
-  #settleable(
-    agentId: string,
-    envelope: Envelope,
-    seq: bigint,
-    outstanding: Set<bigint>,
-    send: (outcome: DeliveryAckOutcome, options: CallOptions) => Promise<boolean>,
-  ): DeliveredItem {
-    let settled = false;
-    const settle = async (outcome: DeliveryAckOutcome, options: CallOptions = {}) => {
-      if (settled) return false;
-      const recorded = await send(outcome, options);
-      settled = true;
-      outstanding.delete(seq);
-      return recorded;
-    };
-    return {
-      agentId,
-      envelope,
-      seq,
-      ack: (o) => settle(DeliveryAckOutcome.DELIVERY_ACK_OUTCOME_DELIVERED, o),
-      term: (o) => settle(DeliveryAckOutcome.DELIVERY_ACK_OUTCOME_PERMANENT_FAILURE, o),
-      get settled() {
-        return settled;
+  incoming(agentId: string, options: IncomingOptions = {}): AsyncGenerator<DeliveredItem, void, undefined> {
+    const reader = new InboxReader(
+      {
+        openSession: (id, signal) =>
+          this.#session(() => this.openSession({ agentId: id, receive: true, ...(signal ? { signal } : {}) })),
+        stream: (id, signal) => this.streamIncoming({ agentId: id }, signal ? { signal } : {}),
+        ackDelivery: async (id, seq, messageId, outcome, callOptions) =>
+          (await this.ackDelivery({ agentId: id, seq, messageId, outcome }, callOptions)).recorded,
+        clock: this.#clock,
       },
-    };
+      agentId,
+      options,
+    );
+    return reader.items(() => this.#fastPath !== "no");
   }
 }

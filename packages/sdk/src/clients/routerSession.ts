@@ -15,7 +15,10 @@ import {
   routerSession as wire,
   Sw4rmError,
 } from "@sw4rm/protocol";
-import type { SendResult } from "./routerClient.js";
+import { abortedError } from "../transport/abort.js";
+import type { CallOptions } from "../transport/options.js";
+import type { DeliveredItem } from "./deliveredItem.js";
+import { type SendResult, sendResult } from "./sendResult.js";
 
 type Duplex = ClientDuplexStream<wire.ClientFrame, wire.ServerFrame>;
 
@@ -34,11 +37,11 @@ export interface SessionSendOptions {
   readonly communicationClass?: CommunicationClass;
 }
 
-/** A delivery from a session; settle it with ack() or term() (sent batched on the same stream). */
-export interface SessionDelivery {
-  readonly seq: bigint;
-  readonly envelope: Envelope;
-  /** The envelope bytes exactly as the producer sent them. */
+/**
+ * A delivery from a session: a DeliveredItem (ack() / term() are sent batched on the same stream)
+ * plus the envelope bytes exactly as the producer sent them.
+ */
+export interface SessionDelivery extends DeliveredItem {
   readonly raw: Uint8Array;
 }
 
@@ -64,6 +67,7 @@ export class RouterSession {
   #consumedSinceGrant = 0;
   #failure: Sw4rmError | undefined;
   #ended = false;
+  #detachAbort: () => void = () => undefined;
 
   /** Opens a session on `open(metadata)` (a RouterSessionClient's `session` method). */
   constructor(open: (metadata: Metadata) => Duplex, metadata: Metadata, options: SessionOpenOptions) {
@@ -95,8 +99,14 @@ export class RouterSession {
     };
     this.#call.on("error", fail);
     this.#call.on("end", () => fail(undefined));
-    const onAbort = () => this.close();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const { signal } = options;
+    if (signal?.aborted) queueMicrotask(() => this.close());
+    else if (signal) {
+      const onAbort = () => this.close();
+      signal.addEventListener("abort", onAbort, { once: true });
+      // Removed when the session ends: a long-lived signal outlives many sessions (reconnects).
+      this.#detachAbort = () => signal.removeEventListener("abort", onAbort);
+    }
     this.#call.write({
       open: { agentId: options.agentId, receive: options.receive ?? false, initialCredit: this.#window },
     });
@@ -137,8 +147,14 @@ export class RouterSession {
     });
   }
 
+  /** Same as `d.ack()`. */
   ack(d: SessionDelivery): Promise<boolean> {
-    return this.settle(d.seq, d.envelope.messageId, DeliveryAckOutcome.DELIVERY_ACK_OUTCOME_DELIVERED);
+    return d.ack();
+  }
+
+  /** Same as `d.term()`. */
+  term(d: SessionDelivery): Promise<boolean> {
+    return d.term();
   }
 
   /** Deliveries as they arrive; ends when the session ends (throws its error unless closed by us). */
@@ -202,7 +218,7 @@ export class RouterSession {
       const w = this.#sendWaiters.get(r.ref);
       if (!w) continue;
       this.#sendWaiters.delete(r.ref);
-      w.resolve({ accepted: r.accepted, reason: r.reason });
+      w.resolve(sendResult(r.accepted, r.reason, r.errorCode));
     }
   }
 
@@ -216,16 +232,39 @@ export class RouterSession {
   }
 
   #onDeliveries(items: readonly wire.Delivery[]): void {
-    for (const item of items) this.#inbox.push({ seq: item.seq, envelope: Envelope.decode(item.envelope), raw: item.envelope });
+    for (const item of items) this.#inbox.push(this.#delivery(item.seq, Envelope.decode(item.envelope), item.envelope));
     const w = this.#inboxWaiter;
     this.#inboxWaiter = undefined;
     w?.resolve();
+  }
+
+  #delivery(seq: bigint, envelope: Envelope, raw: Uint8Array): SessionDelivery {
+    let settled = false;
+    const settle = async (outcome: DeliveryAckOutcome, options: CallOptions = {}): Promise<boolean> => {
+      if (settled) return false;
+      if (options.signal?.aborted) throw abortedError(options.signal, "ack");
+      const recorded = await this.settle(seq, envelope.messageId, outcome);
+      settled = true;
+      return recorded;
+    };
+    return {
+      agentId: this.agentId,
+      seq,
+      envelope,
+      raw,
+      ack: (o) => settle(DeliveryAckOutcome.DELIVERY_ACK_OUTCOME_DELIVERED, o),
+      term: (o) => settle(DeliveryAckOutcome.DELIVERY_ACK_OUTCOME_PERMANENT_FAILURE, o),
+      get settled() {
+        return settled;
+      },
+    };
   }
 
   #terminate(error: Sw4rmError): void {
     if (this.#failure) return;
     this.#failure = error;
     this.#ended = true;
+    this.#detachAbort();
     for (const w of this.#sendWaiters.values()) w.reject(error);
     this.#sendWaiters.clear();
     for (const list of this.#ackWaiters.values()) for (const w of list) w.reject(error);

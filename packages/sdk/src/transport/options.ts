@@ -99,6 +99,10 @@ export function resolveClientConfig(service: ServiceName, options: ClientOptions
       "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
       "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,
       "grpc.primary_user_agent": options.userAgent,
+      // The channel's own reconnect backoff (grpc-js: 1 s growing to 120 s) would hold a restarted
+      // server unreachable long after the SDK's loops retry; keep it within their 100 ms .. 5 s.
+      "grpc.initial_reconnect_backoff_ms": 100,
+      "grpc.max_reconnect_backoff_ms": 5_000,
       ...options.channelOptions,
     },
   };

@@ -1,4 +1,5 @@
 import { type Clock, isRetryableStatus, Sw4rmError, sleep, systemClock } from "@sw4rm/protocol";
+import { abortedError } from "./abort.js";
 
 /** Exponential backoff (upstream SDK defaults: 3 attempts, 200 ms initial, x2, cap 2 s). */
 export interface RetryPolicy {
@@ -44,12 +45,14 @@ export async function withRetry<T>(
       return await attempt(n);
     } catch (error) {
       const err = Sw4rmError.from(error);
-      if (n >= max || options.signal?.aborted || !isRetryableError(err)) throw err;
+      const { signal } = options;
+      if (signal?.aborted) throw abortedError(signal, "call");
+      if (n >= max || !isRetryableError(err)) throw err;
       await sleep(backoffDelay(options.policy, n), {
         clock: options.clock ?? systemClock,
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...(signal ? { signal } : {}),
       }).catch(() => {
-        throw err;
+        throw signal?.aborted ? abortedError(signal, "call") : err;
       });
     }
   }

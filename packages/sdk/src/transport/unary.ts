@@ -1,5 +1,6 @@
 import type { ClientUnaryCall, CallOptions as GrpcCallOptions, Metadata, ServiceError } from "@grpc/grpc-js";
 import { type Clock, Sw4rmError } from "@sw4rm/protocol";
+import { abortedError } from "./abort.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
 
 /** Any grpc-js unary method, in its (request, metadata, options, callback) form. */
@@ -24,13 +25,13 @@ function once<Req, Res>(invoke: UnaryInvoker<Req, Res>, request: Req, ctx: Unary
   return new Promise<Res>((resolve, reject) => {
     const { signal } = ctx;
     if (signal?.aborted) {
-      reject(Sw4rmError.from(signal.reason));
+      reject(abortedError(signal, "call"));
       return;
     }
     const onAbort = () => call.cancel();
     const call = invoke(request, ctx.metadata, { deadline: Date.now() + ctx.deadlineMs }, (error, response) => {
       signal?.removeEventListener("abort", onAbort);
-      if (signal?.aborted) reject(Sw4rmError.from(signal.reason));
+      if (signal?.aborted) reject(abortedError(signal, "call"));
       else if (error) reject(Sw4rmError.from(error));
       else resolve(response);
     });

@@ -1,4 +1,4 @@
-import type { Envelope } from "@sw4rm/protocol";
+import { type Envelope, ErrorCode } from "@sw4rm/protocol";
 import type { DeliveredItem, IncomingOptions, RegistryPort, RouterPort, SendOptions, SendResult } from "@sw4rm/sdk";
 
 interface Row {
@@ -24,7 +24,7 @@ export class FakeRouter implements RouterPort {
       this.box(id).push({ seq: this.#seq, envelope, acked: false });
       this.#wake.get(id)?.();
     }
-    return { accepted: true, reason: "" };
+    return { accepted: true, reason: "", errorCode: ErrorCode.ERROR_CODE_UNSPECIFIED };
   }
 
   box(agentId: string): Row[] {

@@ -1,25 +1,34 @@
 /**
- * Rejection reasons. Format: `<code>: <detail>` where <code> is the spec's snake_case string
- * (spec §11, doc §1.15: `no_route`, `buffer_full`, `validation_error`, `oversize_payload`,
- * `ttl_expired`, `unsupported_message_type`), and the idempotency outcomes keep the spec's spelling:
+ * Rejection reasons, formatted by @sw4rm/protocol's refusal module (the SDK parses them with
+ * parseRefusal): `<code>: <detail>` with the spec's snake_case code (`no_route`, `buffer_full`,
+ * `validation_error`, ...), and the idempotency outcomes in the spec's spelling:
  * `DUPLICATE_DETECTED original_message_id=<id> original_status=<s> cached_at=<iso>` and
  * `ALREADY_IN_PROGRESS original_message_id=<id> ...`.
  */
-import { CommunicationClass, ErrorCode, errorCodeName, isoFromMs } from "@sw4rm/protocol";
+import {
+  CommunicationClass,
+  ErrorCode,
+  formatIdempotencyRefusal,
+  formatRefusal,
+  isoFromMs,
+  refusalCodeText,
+} from "@sw4rm/protocol";
 import type { AdmitOutcome, Lane } from "./store.js";
 
 export function reasonCode(code: ErrorCode): string {
-  if (code === ErrorCode.DUPLICATE_DETECTED || code === ErrorCode.ALREADY_IN_PROGRESS) return errorCodeName(code);
-  return errorCodeName(code).toLowerCase();
+  return refusalCodeText(code);
 }
 
 export function reason(code: ErrorCode, detail: string): string {
-  return `${reasonCode(code)}: ${detail}`;
+  return formatRefusal(code, detail);
 }
 
 export function duplicateReason(dup: Extract<AdmitOutcome, { kind: "duplicate" }>): string {
-  const head = dup.inProgress ? "ALREADY_IN_PROGRESS" : "DUPLICATE_DETECTED";
-  return `${head} original_message_id=${dup.originalMessageId} original_status=${dup.originalStatus} cached_at=${isoFromMs(dup.cachedAtMs)}`;
+  return formatIdempotencyRefusal(dup.inProgress ? ErrorCode.ALREADY_IN_PROGRESS : ErrorCode.DUPLICATE_DETECTED, {
+    originalMessageId: dup.originalMessageId,
+    originalStatus: dup.originalStatus,
+    cachedAt: isoFromMs(dup.cachedAtMs),
+  });
 }
 
 const CLASS_NAMES: Readonly<Record<string, Lane>> = {
