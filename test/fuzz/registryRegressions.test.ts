@@ -7,16 +7,16 @@ import { Server, ServerCredentials, status } from "@grpc/grpc-js";
 import { AgentState, HeartbeatRequest, HeartbeatResponse, ManualClock, RegisterAgentRequest } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../packages/server/src/process/logger.js";
-import { createRegistry, type RegistryComponent } from "../../packages/server/src/registry/index.js";
-import { registryEventOf } from "../../packages/server/src/registry/notifier.js";
-import { MemoryRegistryStore } from "../../packages/server/src/registry/store.js";
+import { createRegistry, type RegistryComponent } from "../../packages/server/src/services/registry/index.js";
+import { registryEventOf } from "../../packages/server/src/services/registry/notifier.js";
+import { MemoryRegistryStore } from "../../packages/server/src/services/registry/store.js";
 import {
   checkDescriptor,
   MAX_DESCRIPTION_LENGTH,
   MAX_HEALTH_ENTRIES,
   MAX_LIST_ENTRIES,
   MAX_PUBLIC_KEY_BYTES,
-} from "../../packages/server/src/registry/validation.js";
+} from "../../packages/server/src/services/registry/validation.js";
 import { descriptor } from "../support/agents.js";
 import { UNDECODABLE_BODIES } from "./support/probes.js";
 import { RawClient } from "./support/rawClient.js";

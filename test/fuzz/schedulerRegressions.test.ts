@@ -16,17 +16,17 @@ import {
 } from "@sw4rm/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../packages/server/src/process/logger.js";
-import { MAX_PURGE_TASK_IDS } from "../../packages/server/src/scheduler/activityBuffer.js";
-import { commandEnvelope, SCHEDULER_AGENT_ID } from "../../packages/server/src/scheduler/commands.js";
-import { ControlSender } from "../../packages/server/src/scheduler/controlSender.js";
-import { MAX_TIMER_MS, ShutdownTracker } from "../../packages/server/src/scheduler/shutdowns.js";
-import { SchedulerStep } from "../../packages/server/src/scheduler/step.js";
-import { MAX_DURATION_SECONDS } from "../../packages/server/src/scheduler/shutdownRequest.js";
+import { MAX_PURGE_TASK_IDS } from "../../packages/server/src/services/scheduler/activityBuffer.js";
+import { commandEnvelope, SCHEDULER_AGENT_ID } from "../../packages/server/src/services/scheduler/commands.js";
+import { ControlSender } from "../../packages/server/src/services/scheduler/controlSender.js";
+import { MAX_TIMER_MS, ShutdownTracker } from "../../packages/server/src/services/scheduler/shutdowns.js";
+import { SchedulerStep } from "../../packages/server/src/services/scheduler/step.js";
+import { MAX_DURATION_SECONDS } from "../../packages/server/src/services/scheduler/shutdownRequest.js";
 import {
   MAX_PARAMS_BYTES,
   MAX_SCOPE_LENGTH,
   MAX_TASK_ID_LENGTH,
-} from "../../packages/server/src/scheduler/submission.js";
+} from "../../packages/server/src/services/scheduler/submission.js";
 import { type Harness, startHarness } from "../server/scheduler/harness.js";
 import { UNDECODABLE_BODIES } from "./support/probes.js";
 import { RawClient } from "./support/rawClient.js";

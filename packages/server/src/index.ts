@@ -42,7 +42,7 @@ export type {
   RegistryEventName,
   RegistryOptions,
   RegistryStore,
-} from "./registry/index.js";
+} from "./services/registry/index.js";
 export {
   checkDescriptor,
   createRegistry,
@@ -53,7 +53,7 @@ export {
   Registry,
   registryEventOf,
   SqliteRegistryStore,
-} from "./registry/index.js";
+} from "./services/registry/index.js";
 export type {
   CreateRouterConfig,
   DlqEntry,
@@ -62,5 +62,5 @@ export type {
   Router,
   RouterAdmin,
   RouterOptions,
-} from "./router/index.js";
-export { createRouter, MemoryRouterStore, ROUTER_DB_FILE } from "./router/index.js";
+} from "./services/router/index.js";
+export { createRouter, MemoryRouterStore, ROUTER_DB_FILE } from "./services/router/index.js";

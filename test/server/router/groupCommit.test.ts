@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GroupCommitter } from "../../../packages/server/src/router/groupCommit.js";
+import { GroupCommitter } from "../../../packages/server/src/services/router/groupCommit.js";
 
 describe("GroupCommitter", () => {
   it("batches concurrent submissions, serves urgent items first, answers only once durable", async () => {

@@ -23,7 +23,7 @@ import {
   type Router,
   type RouterOptions,
   SqliteRouterStore,
-} from "../../../packages/server/src/router/index.js";
+} from "../../../packages/server/src/services/router/index.js";
 
 export class MapDirectory implements AgentDirectory {
   readonly agents = new Map<string, AgentRecord>();

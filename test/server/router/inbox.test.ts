@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommunicationClass } from "@sw4rm/protocol";
 import { afterEach, expect, it } from "vitest";
-import { Inbox } from "../../../packages/server/src/router/inbox.js";
-import { SqliteRouterStore } from "../../../packages/server/src/router/index.js";
-import type { Delivery } from "../../../packages/server/src/router/store.js";
+import { Inbox } from "../../../packages/server/src/services/router/inbox.js";
+import { SqliteRouterStore } from "../../../packages/server/src/services/router/index.js";
+import type { Delivery } from "../../../packages/server/src/services/router/store.js";
 import { item } from "./routerStoreSuite.js";
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 /** The RouterStore contract on the memory store (the reference semantics; nothing survives close). */
 import { expect, it } from "vitest";
-import { MemoryRouterStore } from "../../../packages/server/src/router/index.js";
+import { MemoryRouterStore } from "../../../packages/server/src/services/router/index.js";
 import { item, runRouterStoreSuite, seqOf } from "./routerStoreSuite.js";
 
 runRouterStoreSuite(

@@ -9,7 +9,7 @@ import {
   createRouter,
   ROUTER_DB_FILE,
   SqliteRouterStore,
-} from "../../../packages/server/src/router/index.js";
+} from "../../../packages/server/src/services/router/index.js";
 import { openDatabase } from "../../../packages/server/src/storage/sqlite.js";
 import { MapDirectory, startHarness } from "./harness.js";
 

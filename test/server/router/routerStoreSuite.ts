@@ -6,8 +6,8 @@
  */
 import { CommunicationClass, ErrorCode } from "@sw4rm/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AdmitItem, AdmitOutcome, QueuedDelivery, RouterStore } from "../../../packages/server/src/router/index.js";
-import { leaseKey } from "../../../packages/server/src/router/store.js";
+import type { AdmitItem, AdmitOutcome, QueuedDelivery, RouterStore } from "../../../packages/server/src/services/router/index.js";
+import { leaseKey } from "../../../packages/server/src/services/router/store.js";
 
 export interface StoreFixture {
   readonly store: RouterStore;

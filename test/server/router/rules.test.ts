@@ -1,7 +1,7 @@
 /** The pure router rules every backend calls (the contract suite checks them through each backend). */
 import { describe, expect, it } from "vitest";
-import { checksDuplicates, dedupKey } from "../../../packages/server/src/router/rules/dedup.js";
-import { advancesLifecycle } from "../../../packages/server/src/router/rules/lifecycle.js";
+import { checksDuplicates, dedupKey } from "../../../packages/server/src/services/router/rules/dedup.js";
+import { advancesLifecycle } from "../../../packages/server/src/services/router/rules/lifecycle.js";
 import { item } from "./routerStoreSuite.js";
 
 describe("router rules", () => {

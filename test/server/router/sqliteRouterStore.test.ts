@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteRouterStore } from "../../../packages/server/src/router/index.js";
+import { SqliteRouterStore } from "../../../packages/server/src/services/router/index.js";
 import { runRouterStoreSuite } from "./routerStoreSuite.js";
 
 runRouterStoreSuite("sqlite", async () => {

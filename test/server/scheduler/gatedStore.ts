@@ -7,7 +7,7 @@ import type {
   SchedulerChanges,
   SchedulerSnapshot,
   SchedulerStore,
-} from "../../../packages/server/src/scheduler/index.js";
+} from "../../../packages/server/src/services/scheduler/index.js";
 
 interface Held {
   readonly changes: SchedulerChanges;

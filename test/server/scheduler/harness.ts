@@ -48,7 +48,7 @@ import {
   type SchedulerOptions,
   type SchedulerStore,
   SqliteSchedulerStore,
-} from "../../../packages/server/src/scheduler/index.js";
+} from "../../../packages/server/src/services/scheduler/index.js";
 
 export interface Sent {
   readonly envelope: Envelope;

@@ -6,7 +6,7 @@ import type {
   SchedulerStore,
   ShutdownRecord,
   TaskRecord,
-} from "../../../packages/server/src/scheduler/index.js";
+} from "../../../packages/server/src/services/scheduler/index.js";
 
 export interface StoreFactory {
   /** A fresh, empty store. */

@@ -7,7 +7,7 @@ import {
   SqliteSchedulerStore,
   type TaskRecord,
   type TaskStatus,
-} from "../../../packages/server/src/scheduler/index.js";
+} from "../../../packages/server/src/services/scheduler/index.js";
 import { makeTempDir } from "../../support/index.js";
 import { runSchedulerStoreSuite } from "./schedulerStoreSuite.js";
 

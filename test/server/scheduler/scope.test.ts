@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scopesOverlap } from "../../../packages/server/src/scheduler/index.js";
+import { scopesOverlap } from "../../../packages/server/src/services/scheduler/index.js";
 
 describe("scopesOverlap (spec §9.2 conservative resolution)", () => {
   it.each([

@@ -15,9 +15,9 @@ export type {
   StartedModule,
 } from "./modules.js";
 export { binding, componentKey } from "./modules.js";
-export { registryModule } from "./registryModule.js";
-export { routerModule } from "./routerModule.js";
-export { schedulerModule } from "./schedulerModule.js";
+export { registryModule } from "../services/registry/module.js";
+export { routerModule } from "../services/router/module.js";
+export { schedulerModule } from "../services/scheduler/module.js";
 export type { RunningServer, StartOptions } from "./server.js";
 export { defaultModules, formatReadinessLine, startServer } from "./server.js";
 export { stopOnSignals } from "./signals.js";

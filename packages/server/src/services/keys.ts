@@ -17,7 +17,7 @@ export type LocalAgents = (agentId: string, handler: (envelope: Envelope) => voi
 export const LOCAL_AGENTS = componentKey<LocalAgents>("localAgents");
 
 /** The router's introspection for admin views (queues, messages, DLQ) (router). */
-export const ROUTER_ADMIN = componentKey<import("../router/admin.js").RouterAdmin>("routerAdmin");
+export const ROUTER_ADMIN = componentKey<import("./router/admin.js").RouterAdmin>("routerAdmin");
 
 /** The scheduler's task list and state for admin views (scheduler). */
-export const SCHEDULER_ADMIN = componentKey<import("../scheduler/index.js").SchedulerAdmin>("schedulerAdmin");
+export const SCHEDULER_ADMIN = componentKey<import("./scheduler/index.js").SchedulerAdmin>("schedulerAdmin");

@@ -13,5 +13,5 @@ export const registryEntry: CatalogEntry = {
   },
   adminPaths: ["/v1/agents"],
   cli: registerRegistryCommands,
-  load: async () => (await import("../../process/registryModule.js")).registryModule,
+  load: async () => (await import("./module.js")).registryModule,
 };

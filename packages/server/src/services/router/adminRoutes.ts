@@ -6,8 +6,8 @@ import { errorCodeFromString } from "@sw4rm/protocol";
 import { HttpError } from "../../admin/json.js";
 import { intParam, isRecord, MAX_LIMIT } from "../../admin/params.js";
 import type { AdminRoute } from "../../admin/route.js";
-import type { RouterAdmin } from "../../router/admin.js";
-import type { DlqFilter } from "../../router/store.js";
+import type { RouterAdmin } from "./admin.js";
+import type { DlqFilter } from "./store.js";
 import { dlqEntryView, messageView, queueViews } from "./views.js";
 
 function codeParam(value: unknown): DlqFilter["errorCode"] {

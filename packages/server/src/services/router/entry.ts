@@ -43,5 +43,5 @@ export const routerEntry: CatalogEntry = {
   settings: { options },
   adminPaths: ["/v1/queues", "/v1/messages", "/v1/dlq"],
   cli: registerRouterCommands,
-  load: async () => (await import("../../process/routerModule.js")).routerModule,
+  load: async () => (await import("./module.js")).routerModule,
 };

@@ -1,6 +1,6 @@
 /** snake_case JSON views of router records for the admin API, the CLI and the dashboard. */
 import { CommunicationClass, errorCodeName, isoFromMs } from "@sw4rm/protocol";
-import type { DlqEntry, MessageRecord } from "../../router/store.js";
+import type { DlqEntry, MessageRecord } from "./store.js";
 
 export interface QueueView {
   readonly agent_id: string;

@@ -2,7 +2,7 @@
 import { HttpError } from "../../admin/json.js";
 import { oneOfParam } from "../../admin/params.js";
 import type { AdminRoute } from "../../admin/route.js";
-import type { SchedulerAdmin, TaskStatus } from "../../scheduler/index.js";
+import type { SchedulerAdmin, TaskStatus } from "./index.js";
 import { agentTimeoutView, taskView } from "./views.js";
 
 const TASK_STATUSES: readonly TaskStatus[] = ["QUEUED", "DISPATCHED", "RUNNING", "DONE", "FAILED"];

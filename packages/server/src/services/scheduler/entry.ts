@@ -35,5 +35,5 @@ export const schedulerEntry: CatalogEntry = {
   settings: { options },
   adminPaths: ["/v1/tasks"],
   cli: registerSchedulerCommands,
-  load: async () => (await import("../../process/schedulerModule.js")).schedulerModule,
+  load: async () => (await import("./module.js")).schedulerModule,
 };

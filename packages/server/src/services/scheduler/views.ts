@@ -1,8 +1,8 @@
 /** snake_case JSON views of scheduler tasks for the admin API, the CLI and the dashboard. */
 import { isoFromMs } from "@sw4rm/protocol";
 import { isoOrNull } from "../../admin/params.js";
-import type { TaskView as TaskRecordView } from "../../scheduler/index.js";
-import type { AgentTimeout } from "../../scheduler/agentWatch.js";
+import type { TaskView as TaskRecordView } from "./index.js";
+import type { AgentTimeout } from "./agentWatch.js";
 
 export interface TaskView {
   readonly task_id: string;
