@@ -3,6 +3,7 @@
  * registers `component.service`), F3 (Heartbeat: unknown state and unbounded health map), F5
  * (descriptor sizes), F7 (agent_left announcements carrying a huge reason).
  */
+import { addPipelineService } from "../support/pipeline.js";
 import { Server, ServerCredentials, status } from "@grpc/grpc-js";
 import { AgentState, HeartbeatRequest, HeartbeatResponse, ManualClock, RegisterAgentRequest } from "@sw4rm/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +32,7 @@ describe("registry served with component.service", () => {
     const logger = createLogger({ level: "silent" });
     component = await createRegistry({ store: new MemoryRegistryStore(), clock: new ManualClock(), logger });
     server = new Server();
-    server.addService(component.service, component.grpc);
+    addPipelineService(server, component.definition, component.handlers, "registry");
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );

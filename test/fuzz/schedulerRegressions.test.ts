@@ -4,6 +4,7 @@
  * beyond 2^31-1 ms fired after 1 ms), F4 (PurgeActivity with millions of ids stalled the process),
  * F5 (SubmitTask accepted tasks whose RUN command could never be dispatched).
  */
+import { addPipelineService } from "../support/pipeline.js";
 import { Server, ServerCredentials, status } from "@grpc/grpc-js";
 import {
   type Clock,
@@ -43,7 +44,7 @@ describe("scheduler fuzz regressions", () => {
   /** The harness's scheduler served with `component.service`, as the process should register it. */
   async function serve(): Promise<{ client: RawClient; close(): void }> {
     const server = new Server();
-    server.addService(h.scheduler.service, h.scheduler.grpc);
+    addPipelineService(server, h.scheduler.definition, h.scheduler.handlers, "scheduler");
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );

@@ -5,8 +5,8 @@
  * admission writes (same store code, same envelope bytes as a producer would send).
  */
 import { CommunicationClass, CONTENT_TYPES, DEFAULTS, Envelope, EnvelopeFactory, MessageType } from "@sw4rm/protocol";
-import { SqliteRouterStore } from "../../../packages/server/dist/router/sqliteRouterStore.js";
-import type { AdmitItem } from "../../../packages/server/dist/router/store.js";
+import { SqliteRouterStore } from "../../../packages/server/dist/services/router/sqliteRouterStore.js";
+import type { AdmitItem } from "../../../packages/server/dist/services/router/store.js";
 import { payloadTemplate, stamped } from "../payload.js";
 
 export interface PrequeueOptions {

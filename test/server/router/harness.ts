@@ -2,6 +2,7 @@
  * Test harness: a router over a SQLite store in a temp dir, on a real gRPC server (port 0), with a
  * Map-backed AgentDirectory and a ManualClock.
  */
+import { addPipelineService } from "../../support/pipeline.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,8 +147,8 @@ export async function startHarness(
     const store = SqliteRouterStore.inDir(dataDir, { synchronous });
     const router = createRouter({ store, directory, clock, logger, options });
     server = new Server();
-    server.addService(router.service, router.grpc);
-    if (extras.session !== false) server.addService(router.session.service, router.session.grpc);
+    addPipelineService(server, router.definition, router.handlers, "router");
+    if (extras.session !== false) addPipelineService(server, router.session.definition, router.session.handlers, "router");
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );

@@ -4,6 +4,7 @@
  * that records CONTROL envelopes, and an in-test AgentDirectory backed by a Map. The test plays the
  * agent by ACKing recorded envelopes.
  */
+import { addPipelineService } from "../../support/pipeline.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,6 @@ import {
   type PurgeActivityRequest,
   type PurgeActivityResponse,
   SchedulerServiceClient,
-  SchedulerServiceService,
   type ShutdownAgentRequest,
   type ShutdownAgentResponse,
   SubmitTaskRequest,
@@ -163,7 +163,7 @@ export async function startHarness(options: SchedulerOptions = {}, harness: Harn
   let client: SchedulerServiceClient;
   const listen = async () => {
     server = new Server();
-    server.addService(SchedulerServiceService, scheduler.grpc);
+    addPipelineService(server, scheduler.definition, scheduler.handlers, "scheduler", store);
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );

@@ -87,19 +87,3 @@ export type HandlerOf<M> = M extends { requestStream: false; responseStream: fal
 /** Every method of a service definition, keyed like the definition. */
 export type ServiceHandlers<D> = { readonly [K in keyof D]: HandlerOf<D[K]> };
 
-/**
- * Serves a grpc-js style implementation (handlers taking the call) through the pipeline unchanged:
- * each method becomes a raw handler (the pipeline's extra CallContext argument is ignored).
- */
-export function rawHandlers<D extends DefinitionLike>(
-  definition: D,
-  implementation: Readonly<Record<string, unknown>>,
-): ServiceHandlers<D> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(definition)) {
-    const fn = implementation[key];
-    if (typeof fn !== "function") throw new Error(`no handler for ${definition[key]?.path ?? key}`);
-    out[key] = raw((fn as (...args: unknown[]) => void).bind(implementation));
-  }
-  return out as ServiceHandlers<D>;
-}

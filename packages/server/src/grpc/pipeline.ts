@@ -22,7 +22,7 @@ import type { AuthGuard } from "../auth/guard.js";
 import { AUTHENTICATED_POLICY, type MethodPolicy } from "../auth/policy.js";
 import { storageFailure } from "../storage/storageErrors.js";
 import { PipelineContext, type ServerCall } from "./callContext.js";
-import { tolerantDeserializer, Undecodable } from "./decode.js";
+import { tolerantDeserializer, Undecodable } from "./undecodable.js";
 import { type DefinitionLike, type MethodLike, rawHandlerOf, type ServiceHandlers } from "./handlers.js";
 
 /** Observes calls (metrics, tracing). `start` returns the function called once with the final status. */

@@ -1,41 +1,27 @@
 /**
  * Request bytes that do not decode. grpc-js answers a throwing deserializer with INTERNAL "Error
- * deserializing request", which reads as a server bug although the caller sent malformed bytes. These
- * deserializers never throw: they return an empty placeholder remembered with the reason, and
- * handlers (or `rejectUndecodable`) answer INVALID_ARGUMENT naming the problem.
+ * deserializing request", which reads as a server bug although the caller sent malformed bytes. The
+ * call pipeline wraps every deserializer with `tolerantDeserializer`: it never throws but returns an
+ * `Undecodable` marker, and the pipeline answers INVALID_ARGUMENT naming the problem before any handler runs.
  */
-import type { handleUnaryCall } from "@grpc/grpc-js";
-import { ErrorCode, Sw4rmError } from "@sw4rm/protocol";
+import { requestTypeOf } from "./methodTypes.js";
 
-/** Placeholder requests made for undecodable bytes, mapped to why they did not decode. */
-const UNDECODABLE = new WeakMap<object, string>();
-
-/** Why the request's bytes did not decode, when it is a placeholder made by `tolerantDeserialize`. */
-export function undecodableReason(request: object): string | undefined {
-  return UNDECODABLE.get(request);
+export class Undecodable {
+  constructor(readonly reason: string) {}
 }
 
-export function tolerantDeserialize<T extends object>(
-  codec: { decode(bytes: Uint8Array): T; create(): T },
-  typeName: string,
-): (buffer: Buffer) => T {
-  return (buffer) => {
+export function tolerantDeserializer<T>(path: string, decode: (bytes: Buffer) => T): (bytes: Buffer) => T | Undecodable {
+  return (bytes) => {
     try {
-      return codec.decode(buffer);
+      return decode(bytes);
     } catch (error) {
-      const request = codec.create();
       const why = error instanceof Error ? error.message : String(error);
-      UNDECODABLE.set(request, `request body is not a valid ${typeName} (${why})`);
-      return request;
+      return new Undecodable(`request body is not a valid ${requestTypeOf(path)} (${why})`);
     }
   };
 }
 
-/** Wraps a unary handler: an undecodable request gets INVALID_ARGUMENT with the reason, never the handler. */
-export function rejectUndecodable<Req extends object, Res>(handler: handleUnaryCall<Req, Res>): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    const why = UNDECODABLE.get(call.request);
-    if (why === undefined) handler(call, callback);
-    else callback(new Sw4rmError(ErrorCode.VALIDATION_ERROR, why).toServiceError());
-  };
+/** Why a decoded value is unusable, for code that decodes inside a stream (e.g. session frames). */
+export function undecodableReason(value: unknown): string | undefined {
+  return value instanceof Undecodable ? value.reason : undefined;
 }

@@ -1,13 +1,12 @@
 /** Registry component factory (spec §14): durable agent directory + RegistryService + notifications. */
-import type { RegistryServiceServer } from "@sw4rm/protocol";
+import { RegistryServiceService } from "@sw4rm/protocol";
 import type { AgentDirectory, RouterIngress, ServiceContext } from "../../contracts.js";
-import { registryServiceDefinition, rejectUndecodable } from "./definition.js";
-import { createRegistryGrpc } from "./grpc.js";
+import type { ServiceHandlers } from "../../grpc/handlers.js";
+import { registryHandlers } from "./grpc.js";
 import { startRegistryNotifier } from "./notifier.js";
 import { Registry, type RegistryOptions } from "./registry.js";
 import type { RegistryStore } from "./store.js";
 
-export { registryServiceDefinition } from "./definition.js";
 export type { RegistryEvent, RegistryEventName, RegistryNotifier } from "./notifier.js";
 export { REGISTRY_PRODUCER_ID, registryEventOf, startRegistryNotifier } from "./notifier.js";
 export type { RegisterResult, RegistryOptions } from "./registry.js";
@@ -33,12 +32,9 @@ export interface CreateRegistryOptions extends ServiceContext {
 export interface RegistryComponent {
   readonly registry: Registry;
   readonly directory: AgentDirectory;
-  readonly grpc: RegistryServiceServer;
-  /**
-   * The definition to register `grpc` with (`server.addService(component.service, component.grpc)`):
-   * undecodable requests then get INVALID_ARGUMENT instead of grpc-js's INTERNAL.
-   */
-  readonly service: typeof registryServiceDefinition;
+  /** RegistryService, bound through the call pipeline (definition + handlers). */
+  readonly definition: typeof RegistryServiceService;
+  readonly handlers: ServiceHandlers<typeof RegistryServiceService>;
   /** Starts announcements once the router exists (the router needs the directory first). */
   connectRouter(ingress: RouterIngress): void;
   /** Stops announcements (shutdown: nothing may be submitted once the router starts closing). */
@@ -50,14 +46,14 @@ export interface RegistryComponent {
 /** Loads the registered agents from `store` and builds the component around them. */
 export async function createRegistry(opts: CreateRegistryOptions): Promise<RegistryComponent> {
   const { clock, store } = opts;
-  const logger = opts.logger.child({ component: "registry" });
+  const { logger } = opts;
   const registry = await Registry.open({ store, clock, logger, options: opts.options });
   let notifier: ReturnType<typeof startRegistryNotifier> | undefined;
   return {
     registry,
     directory: registry,
-    grpc: rejectUndecodable(createRegistryGrpc(registry, store, logger)),
-    service: registryServiceDefinition,
+    definition: RegistryServiceService,
+    handlers: registryHandlers(registry, logger),
     connectRouter(ingress) {
       if (notifier || opts.options?.notifications === false) return;
       notifier = startRegistryNotifier({ directory: registry, ingress, clock, logger });

@@ -1,7 +1,6 @@
 /** The registry as a ServiceModule (port: registry). Provides the agent directory to later modules. */
 import { createRegistry, MemoryRegistryStore, SqliteRegistryStore } from "./index.js";
 import { CANONICAL_POLICIES } from "../../auth/policies.js";
-import { rawHandlers } from "../../grpc/handlers.js";
 import { registerRegistryMetrics, registryAdminRoutes } from "./adminRoutes.js";
 import { DIRECTORY, INGRESS } from "../keys.js";
 import { CONTROL_PLANE_MAX_MESSAGE_BYTES } from "../../process/grpcServer.js";
@@ -32,8 +31,8 @@ export const registryModule: ServiceModule = {
       bindings: [
         {
           service: "registry",
-          definition: component.service,
-          handlers: rawHandlers(component.service, component.grpc),
+          definition: component.definition,
+          handlers: component.handlers,
           policies: CANONICAL_POLICIES,
           store: { describe: () => ctx.storage.describe("registry") },
           maxReceiveBytes: CONTROL_PLANE_MAX_MESSAGE_BYTES,

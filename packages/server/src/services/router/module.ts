@@ -1,6 +1,5 @@
 /** The router as a ServiceModule (port: router). Needs the directory; provides ingress and local agents. */
 import { CANONICAL_POLICIES } from "../../auth/policies.js";
-import { rawHandlers } from "../../grpc/handlers.js";
 import type { RouterOptions } from "./index.js";
 import { createRouter, MemoryRouterStore } from "./index.js";
 import { resolveRouterOptions } from "./options.js";
@@ -33,6 +32,7 @@ export const routerModule: ServiceModule = {
       options: raw,
       metricsRegistry: ctx.metrics,
       guard: ctx.guard,
+      describeStore: () => ctx.storage.describe("router"),
     });
     ctx.provide(INGRESS, router.ingress);
     ctx.provide(ROUTER_ADMIN, router.admin);
@@ -42,8 +42,8 @@ export const routerModule: ServiceModule = {
       bindings: [
         {
           service: "router",
-          definition: router.service,
-          handlers: rawHandlers(router.service, router.grpc),
+          definition: router.definition,
+          handlers: router.handlers,
           policies: CANONICAL_POLICIES,
           store: describe,
         },
@@ -51,8 +51,8 @@ export const routerModule: ServiceModule = {
           // The streaming fast path (extension); SDKs detect it through its health status.
           service: "router",
           healthName: "sw4rm.ext.router.v1.RouterSession",
-          definition: router.session.service,
-          handlers: rawHandlers(router.session.service, router.session.grpc),
+          definition: router.session.definition,
+          handlers: router.session.handlers,
           store: describe,
         },
       ],

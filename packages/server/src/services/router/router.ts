@@ -3,7 +3,7 @@
  * gRPC handlers and admin operations. Only the caller's gRPC server opens sockets, and the caller
  * owns the store (it closes it after the router).
  */
-import { type Clock, type RouterServiceServer, systemClock } from "@sw4rm/protocol";
+import { type Clock, systemClock } from "@sw4rm/protocol";
 import type { Registry } from "prom-client";
 import type { AgentDirectory, CallGuard, Closeable, Logger, RouterIngress } from "../../contracts.js";
 import { createRouterAdmin, type RouterAdmin } from "./admin.js";
@@ -29,19 +29,21 @@ export interface CreateRouterConfig {
   readonly metricsRegistry?: Registry;
   /** Authorization of identities inside messages on the streaming session (absent = auth off). */
   readonly guard?: CallGuard;
+  /** Names the store in storage-failure answers on the session (default "the router store"). */
+  readonly describeStore?: () => string;
 }
 
 export interface Router extends Closeable {
   readonly ingress: RouterIngress;
   /** Routes envelopes for `agentId` to an in-process component instead of a queue (see Admission). */
   attachLocal(agentId: string, handler: LocalRecipient): () => void;
-  /** Handlers for `server.addService(router.service, router.grpc)` (or the generated RouterServiceService). */
-  readonly grpc: RouterServiceServer;
-  readonly service: typeof routerServiceDefinition;
+  /** RouterService, bound through the call pipeline (definition + handlers). */
+  readonly definition: typeof routerServiceDefinition;
+  readonly handlers: ReturnType<typeof createGrpcHandlers>;
   /** The streaming fast path `sw4rm.ext.router.v1.RouterSession` (same core, batched frames). */
   readonly session: {
-    readonly service: typeof routerSessionDefinition;
-    readonly grpc: ReturnType<typeof createSessionHandlers>;
+    readonly definition: typeof routerSessionDefinition;
+    readonly handlers: ReturnType<typeof createSessionHandlers>;
   };
   readonly admin: RouterAdmin;
   /** The store given in the config (the router never closes it). */
@@ -82,7 +84,7 @@ export function createRouter(config: CreateRouterConfig): Router {
   return {
     ingress: admission,
     attachLocal: (agentId, handler) => admission.attachLocal(agentId, handler),
-    grpc: createGrpcHandlers({
+    handlers: createGrpcHandlers({
       admission,
       logger,
       openStream(agentId, call) {
@@ -91,10 +93,10 @@ export function createRouter(config: CreateRouterConfig): Router {
       },
       ack,
     }),
-    service: routerServiceDefinition,
+    definition: routerServiceDefinition,
     session: {
-      service: routerSessionDefinition,
-      grpc: createSessionHandlers({
+      definition: routerSessionDefinition,
+      handlers: createSessionHandlers({
         admission,
         logger,
         options,
@@ -103,6 +105,7 @@ export function createRouter(config: CreateRouterConfig): Router {
         closeDelivery,
         ack,
         isClosed: () => closed,
+        describeStore: config.describeStore ?? (() => "the router store"),
       }),
     },
     admin,

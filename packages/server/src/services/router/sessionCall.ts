@@ -16,11 +16,8 @@ import type { DeliverySink } from "./deliverySink.js";
 import { reason } from "./reasons.js";
 import type { SessionCore, SessionDuplex } from "./sessionCore.js";
 import type { Lane } from "./store.js";
-import { undecodableReason } from "./wire.js";
+import { undecodableReason } from "../../grpc/undecodable.js";
 
-const STORE = "the router store (router.sqlite in the data directory)";
-const SEND_REFUSED = { operation: "send refused, nothing was stored", store: STORE } as const;
-const ACK_FAILED = { operation: "ack not recorded (the item stays un-acked)", store: STORE } as const;
 
 /** Sends admitted concurrently per session before the server stops reading (transport backpressure). */
 const MAX_PENDING_SENDS = 4096;
@@ -194,7 +191,7 @@ export class SessionCall {
       return { ref: send.ref, accepted: r.accepted, reason: r.reason, errorCode: r.accepted ? 0 : r.code };
     } catch (error) {
       // Disk full / unwritable store: OVERLOADED with what to do, as on SendMessage.
-      const e = storageFailure(error, SEND_REFUSED) ?? Sw4rmError.from(error);
+      const e = storageFailure(error, { operation: "send refused, nothing was stored", store: this.#core.describeStore() }) ?? Sw4rmError.from(error);
       if (e.code === ErrorCode.INTERNAL_ERROR)
         this.#core.logger.error({ err: error, message_id: envelope.messageId }, "session send failed");
       return refuse(e.code, e.message);
@@ -216,7 +213,7 @@ export class SessionCall {
         continue;
       }
       this.#core.ack(agentId, a.seq, a.messageId, a.outcome).then(done, (error: unknown) => {
-        const storage = storageFailure(error, ACK_FAILED);
+        const storage = storageFailure(error, { operation: "ack not recorded (the item stays un-acked)", store: this.#core.describeStore() });
         if (storage) this.#core.logger.warn({ agent_id: agentId, reason: storage.message }, "session ack refused");
         else this.#core.logger.error({ err: error, agent_id: agentId }, "session ack failed");
         done(false);

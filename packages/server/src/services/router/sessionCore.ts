@@ -21,4 +21,6 @@ export interface SessionCore {
   closeDelivery(session: DeliverySession): void;
   ack(agentId: string, seq: bigint, messageId: string, outcome: number): Promise<boolean>;
   isClosed(): boolean;
+  /** Names the store in storage-failure answers, e.g. "router.sqlite in /data". */
+  describeStore(): string;
 }

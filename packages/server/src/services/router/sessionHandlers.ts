@@ -5,27 +5,22 @@
  * through the router's ack group commit. Only the framing differs: batches instead of one call each.
  */
 import { routerSession, validationError } from "@sw4rm/protocol";
+import { raw, type ServiceHandlers } from "../../grpc/handlers.js";
 import { SessionCall } from "./sessionCall.js";
 import type { SessionCore, SessionDuplex } from "./sessionCore.js";
-import { tolerantDeserialize } from "./wire.js";
 
-/** The generated definition, with frames that do not decode answered INVALID_ARGUMENT (not INTERNAL). */
-export const routerSessionDefinition = {
-  ...routerSession.RouterSessionService,
-  session: {
-    ...routerSession.RouterSessionService.session,
-    requestDeserialize: tolerantDeserialize(routerSession.ClientFrame, "sw4rm.ext.router.v1.ClientFrame"),
-  },
-} as const;
+/** The generated definition; the call pipeline hands undecodable frames over as `Undecodable` markers. */
+export const routerSessionDefinition = routerSession.RouterSessionService;
 
-export function createSessionHandlers(core: SessionCore): routerSession.RouterSessionServer {
+/** The session handler is raw: it runs its own credit window and batching on the grpc-js duplex. */
+export function createSessionHandlers(core: SessionCore): ServiceHandlers<typeof routerSessionDefinition> {
   return {
-    session(call: SessionDuplex) {
+    session: raw((call: SessionDuplex) => {
       if (core.isClosed()) {
         call.emit("error", validationError("router", "is shutting down; reconnect later").toServiceError());
         return;
       }
       new SessionCall(call, core).start();
-    },
+    }),
   };
 }

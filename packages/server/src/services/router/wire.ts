@@ -3,7 +3,6 @@
  * every (re)delivery, so a redelivered envelope is byte-identical to the first delivery.
  */
 import { Envelope, SendMessageRequest } from "@sw4rm/protocol";
-import { tolerantDeserialize, undecodableReason } from "../../grpc/undecodable.js";
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
   return Envelope.encode(envelope).finish();
@@ -63,14 +62,12 @@ export function rawEnvelopeOf(request: SendMessageRequest): Uint8Array | undefin
   return RAW.get(request);
 }
 
-export { tolerantDeserialize, undecodableReason } from "../../grpc/undecodable.js";
-
-const decodeSendMessage = tolerantDeserialize(SendMessageRequest, "sw4rm.router.SendMessageRequest");
-
-/** A SendMessage request deserializer that keeps the envelope's bytes exactly as they arrived. */
+/**
+ * A SendMessage request deserializer that keeps the envelope's bytes exactly as they arrived. It throws
+ * on bytes that do not decode; the call pipeline turns that into INVALID_ARGUMENT naming the problem.
+ */
 export function captureRawDeserialize(buffer: Buffer): SendMessageRequest {
-  const request = decodeSendMessage(buffer);
-  if (undecodableReason(request) !== undefined) return request;
+  const request = SendMessageRequest.decode(buffer);
   const raw = rawMsgField(buffer);
   if (raw) RAW.set(request, Uint8Array.from(raw));
   return request;

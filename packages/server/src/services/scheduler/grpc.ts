@@ -1,28 +1,9 @@
-/** gRPC adapter: SchedulerService calls onto the Scheduler (doc §2.4). */
-import {
-  type Duration,
-  isoFromMs,
-  type SchedulerServiceServer,
-  Sw4rmError,
-  validationError,
-} from "@sw4rm/protocol";
-import type { Logger } from "../../contracts.js";
-import { storageFailure } from "../../storage/storageErrors.js";
+/** SchedulerService handlers (doc §2.4) over the Scheduler; the call pipeline maps errors and storage failures. */
+import { type Duration, isoFromMs, type SchedulerServiceService, validationError } from "@sw4rm/protocol";
+import type { ServiceHandlers } from "../../grpc/handlers.js";
 import { purgeProblem } from "./activityBuffer.js";
 import type { Scheduler } from "./engine.js";
 import { shutdownRequestProblem } from "./shutdownRequest.js";
-import type { SchedulerStore } from "./store.js";
-
-/**
- * Unexpected failures become gRPC errors carrying the exact ErrorCode; a store that cannot write (disk
- * full, I/O error, read-only) answers OVERLOADED / RESOURCE_EXHAUSTED naming the store and what to do.
- */
-function fault(logger: Logger, store: SchedulerStore, method: string, err: unknown) {
-  logger.error({ err, method }, "scheduler call failed");
-  const operation = `${method} failed, nothing was stored`;
-  const storage = storageFailure(err, { operation, store: store.describe() });
-  return (storage ?? Sw4rmError.from(err)).toServiceError();
-}
 
 /** Duration → ms; undefined when absent or zero, so the configured default applies. */
 export function durationMs(d: Duration | undefined): number | undefined {
@@ -31,57 +12,35 @@ export function durationMs(d: Duration | undefined): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-export function createSchedulerGrpc(
-  scheduler: Scheduler,
-  store: SchedulerStore,
-  logger: Logger,
-): SchedulerServiceServer {
-  const fail = (method: string, err: unknown) => fault(logger, store, method, err);
+export function schedulerHandlers(scheduler: Scheduler): ServiceHandlers<typeof SchedulerServiceService> {
   return {
-    submitTask(call, callback) {
-      scheduler.submit(call.request).then(
-        (r) => callback(null, r),
-        (err: unknown) => callback(fail("SubmitTask", err)),
-      );
+    submitTask: (request) => scheduler.submit(request),
+    async requestPreemption({ agentId, taskId, reason }) {
+      return { enqueued: await scheduler.requestPreemption(agentId, taskId, reason) };
     },
-    requestPreemption(call, callback) {
-      const { agentId, taskId, reason } = call.request;
-      scheduler.requestPreemption(agentId, taskId, reason).then(
-        (enqueued) => callback(null, { enqueued }),
-        (err: unknown) => callback(fail("RequestPreemption", err)),
-      );
+    async shutdownAgent(request) {
+      const bad = shutdownRequestProblem(request);
+      if (bad) throw bad;
+      await scheduler.shutdownAgent(request.agentId, durationMs(request.gracePeriod));
+      return { ok: true };
     },
-    shutdownAgent(call, callback) {
-      const bad = shutdownRequestProblem(call.request);
-      if (bad) return callback(bad.toServiceError());
-      scheduler.shutdownAgent(call.request.agentId, durationMs(call.request.gracePeriod)).then(
-        () => callback(null, { ok: true }),
-        (err: unknown) => callback(fail("ShutdownAgent", err)),
-      );
+    async pollActivityBuffer({ agentId }) {
+      const polled = await scheduler.pollActivity(agentId);
+      return {
+        entries: polled.map((e) => ({
+          taskId: e.taskId,
+          repoId: e.repoId,
+          worktreeId: e.worktreeId,
+          branch: e.branch,
+          description: e.description,
+          timestamp: isoFromMs(e.timestampMs),
+        })),
+      };
     },
-    pollActivityBuffer(call, callback) {
-      scheduler.pollActivity(call.request.agentId).then(
-        (polled) => {
-          const entries = polled.map((e) => ({
-            taskId: e.taskId,
-            repoId: e.repoId,
-            worktreeId: e.worktreeId,
-            branch: e.branch,
-            description: e.description,
-            timestamp: isoFromMs(e.timestampMs),
-          }));
-          callback(null, { entries });
-        },
-        (err: unknown) => callback(fail("PollActivityBuffer", err)),
-      );
-    },
-    purgeActivity(call, callback) {
-      const tooMany = purgeProblem(call.request.taskIds);
-      if (tooMany) return callback(validationError("task_ids", tooMany).toServiceError());
-      scheduler.purgeActivity(call.request.agentId, call.request.taskIds).then(
-        (purged) => callback(null, { purged }),
-        (err: unknown) => callback(fail("PurgeActivity", err)),
-      );
+    async purgeActivity({ agentId, taskIds }) {
+      const tooMany = purgeProblem(taskIds);
+      if (tooMany) throw validationError("task_ids", tooMany);
+      return { purged: await scheduler.purgeActivity(agentId, taskIds) };
     },
   };
 }

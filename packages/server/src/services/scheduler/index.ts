@@ -4,12 +4,12 @@
  * the router's ingress (see commands.ts for the JSON bodies) and follows them by the agents' ACKs,
  * which the composition passes to `handleAck`.
  */
-import type { Envelope, SchedulerServiceServer } from "@sw4rm/protocol";
+import { type Envelope, SchedulerServiceService } from "@sw4rm/protocol";
+import type { ServiceHandlers } from "../../grpc/handlers.js";
 import type { AgentDirectory, RouterIngress, ServiceContext } from "../../contracts.js";
 import type { AgentTimeout } from "./agentWatch.js";
-import { rejectUndecodable, schedulerServiceDefinition } from "./definition.js";
 import { Scheduler } from "./engine.js";
-import { createSchedulerGrpc } from "./grpc.js";
+import { schedulerHandlers } from "./grpc.js";
 import type { SchedulerStore } from "./store.js";
 import type { SchedulerEvent, SchedulerOptions, ShutdownRecord, TaskFilter, TaskRecord } from "./types.js";
 
@@ -30,7 +30,6 @@ export {
   parseCommand,
   SCHEDULER_AGENT_ID,
 } from "./commands.js";
-export { schedulerServiceDefinition } from "./definition.js";
 export { Scheduler } from "./engine.js";
 export { compareQueueOrder, planRound } from "./planner.js";
 export { normalizeScope, scopesOverlap, WILDCARD_SCOPE } from "./scope.js";
@@ -74,12 +73,9 @@ export interface SchedulerAdmin {
 }
 
 export interface SchedulerComponent {
-  readonly grpc: SchedulerServiceServer;
-  /**
-   * The definition to register `grpc` with (`server.addService(component.service, component.grpc)`):
-   * undecodable requests then get INVALID_ARGUMENT instead of grpc-js's INTERNAL.
-   */
-  readonly service: typeof schedulerServiceDefinition;
+  /** SchedulerService, bound through the call pipeline (definition + handlers). */
+  readonly definition: typeof SchedulerServiceService;
+  readonly handlers: ServiceHandlers<typeof SchedulerServiceService>;
   /** Every ACKNOWLEDGEMENT addressed to `sw4rm-scheduler`. */
   handleAck(envelope: Envelope): Promise<void>;
   /** NOTIFICATIONs addressed to `sw4rm-scheduler` (non-preemptible declarations). */
@@ -100,7 +96,7 @@ function view(task: TaskRecord): TaskView {
 
 /** Resumes the scheduler from `store` (re-queueing what was dispatched) and builds the component around it. */
 export async function createScheduler(opts: CreateSchedulerOptions): Promise<SchedulerComponent> {
-  const logger = opts.logger.child({ component: "scheduler" });
+  const { logger } = opts;
   const { store } = opts;
   const scheduler = await Scheduler.open({
     store,
@@ -113,8 +109,8 @@ export async function createScheduler(opts: CreateSchedulerOptions): Promise<Sch
   // Tasks recovered from the store may be dispatchable right away.
   scheduler.kick();
   return {
-    grpc: rejectUndecodable(createSchedulerGrpc(scheduler, store, logger)),
-    service: schedulerServiceDefinition,
+    definition: SchedulerServiceService,
+    handlers: schedulerHandlers(scheduler),
     handleAck: (envelope) => scheduler.handleAck(envelope),
     handleNotification: (envelope) => scheduler.handleNotification(envelope),
     admin: {

@@ -5,7 +5,6 @@
  */
 import { MessageType } from "@sw4rm/protocol";
 import { CANONICAL_POLICIES } from "../../auth/policies.js";
-import { rawHandlers } from "../../grpc/handlers.js";
 import {
   createScheduler,
   MemorySchedulerStore,
@@ -49,8 +48,8 @@ export const schedulerModule: ServiceModule = {
       bindings: [
         {
           service: "scheduler",
-          definition: scheduler.service,
-          handlers: rawHandlers(scheduler.service, scheduler.grpc),
+          definition: scheduler.definition,
+          handlers: scheduler.handlers,
           policies: CANONICAL_POLICIES,
           store: { describe: () => ctx.storage.describe("scheduler") },
           maxReceiveBytes: CONTROL_PLANE_MAX_MESSAGE_BYTES,
