@@ -19,7 +19,7 @@ import { type Card, crashScenario } from "./support/scorecard.js";
 import { CrashServer, type Ports, reservePorts } from "./support/server.js";
 import { ackDelivery, send } from "./support/wire.js";
 
-const STORE_FILES = ["router.sqlite", "registry.db", "scheduler.db"] as const;
+const STORE_FILES = ["router.sqlite", "registry.sqlite", "scheduler.sqlite"] as const;
 
 const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 

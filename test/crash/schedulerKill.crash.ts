@@ -27,10 +27,11 @@ import { makeTempDir } from "../support/tempDir.js";
 import { type Card, crashScenario } from "./support/scorecard.js";
 import { CrashServer, reservePorts, until } from "./support/server.js";
 
+/** The admin API's task view (snake_case). */
 interface TaskView {
-  taskId: string;
+  task_id: string;
   status: string;
-  runMessageId: string;
+  run_message_id: string;
   attempts: number;
 }
 
@@ -55,7 +56,7 @@ crashScenario(7, { timeoutMs: 90_000 }, async (card: Card) => {
   const tasks = async (): Promise<Map<string, TaskView>> => {
     const res = await fetch(`${server.admin}/v1/tasks`);
     const body = (await res.json()) as { tasks: TaskView[] };
-    return new Map(body.tasks.map((t) => [t.taskId, t]));
+    return new Map(body.tasks.map((t) => [t.task_id, t]));
   };
   const reportRunning = async () => {
     const client = registryClient(server.registry);
@@ -116,7 +117,7 @@ crashScenario(7, { timeoutMs: 90_000 }, async (card: Card) => {
     [...after.keys()].sort().join(",") === "t-q1,t-q2,t-run",
     `all three tasks still there after restart (got ${[...after.keys()].sort().join(",")})`,
   );
-  const statuses = [...after.values()].map((t) => `${t.taskId}=${t.status}`).join(" ");
+  const statuses = [...after.values()].map((t) => `${t.task_id}=${t.status}`).join(" ");
   card.check(
     [...after.values()].every((t) => ["QUEUED", "DISPATCHED", "RUNNING"].includes(t.status)),
     `none finished or failed by the crash (${statuses})`,
@@ -130,12 +131,12 @@ crashScenario(7, { timeoutMs: 90_000 }, async (card: Card) => {
   card.defer(() => stream2.close());
   const redispatched = await until(async () => {
     const t = (await tasks()).get("t-run");
-    return t && t.runMessageId !== "" && t.runMessageId !== first.item.msg?.messageId ? t : undefined;
+    return t && t.run_message_id !== "" && t.run_message_id !== first.item.msg?.messageId ? t : undefined;
   }, "t-run re-dispatched");
   card.check(redispatched.attempts >= 2, `the running task is re-dispatched (attempt ${redispatched.attempts})`);
   let again = await nextRun(stream2);
   // The router may first redeliver the old, never-acked RUN (same seq); the scheduler ignores ACKs for it.
-  while (again.item.msg?.messageId !== redispatched.runMessageId) again = await nextRun(stream2);
+  while (again.item.msg?.messageId !== redispatched.run_message_id) again = await nextRun(stream2);
   card.check(again.taskId === "t-run", `the new RUN message is for t-run (got ${again.taskId})`);
   await ack(again.item, AckStage.FULFILLED);
   await until(async () => ((await tasks()).get("t-run")?.status === "DONE" ? true : undefined), "t-run DONE");

@@ -144,8 +144,10 @@ export class Sw4rmError extends Error {
       return new Sw4rmError(code, value.details || value.message, { grpcStatus: value.code, cause: value });
     }
     if (value instanceof Error && value.name === "AbortError") {
-      return new Sw4rmError(ErrorCode.ACK_TIMEOUT, value.message || "operation aborted", {
+      // An aborted call is its own outcome, not a timeout: the SDK reports it the same way (isAbortedError).
+      return new Sw4rmError(ErrorCode.ERROR_CODE_UNSPECIFIED, value.message || "operation aborted", {
         grpcStatus: GrpcStatus.CANCELLED,
+        reason: "aborted",
         cause: value,
       });
     }

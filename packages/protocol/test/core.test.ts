@@ -176,3 +176,21 @@ describe("ManualClock", () => {
     await expect(q).rejects.toThrow("stop");
   });
 });
+
+describe("Sw4rmError.from(AbortError)", () => {
+  it("is an aborted call (CANCELLED, reason aborted), not an ACK timeout", async () => {
+    const { ErrorCode, GrpcStatus, Sw4rmError } = await import("../src/index.js");
+    const controller = new AbortController();
+    controller.abort();
+    let thrown: unknown;
+    try {
+      controller.signal.throwIfAborted();
+    } catch (err) {
+      thrown = err;
+    }
+    const e = Sw4rmError.from(thrown);
+    expect(e.grpcStatus).toBe(GrpcStatus.CANCELLED);
+    expect(e.reason).toBe("aborted");
+    expect(e.code).not.toBe(ErrorCode.ACK_TIMEOUT);
+  });
+});

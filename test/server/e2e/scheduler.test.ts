@@ -23,7 +23,7 @@ async function until<T>(read: () => Promise<T | undefined>, ms = 10_000): Promis
 }
 
 interface TaskBody {
-  task: { status: string; errorCode: string };
+  task: { status: string; error_code: string };
 }
 
 describe("sw4rm up: scheduler → router → agent → ACK → scheduler", () => {

@@ -58,3 +58,32 @@ describe("sw4rm up (child process)", () => {
     expect(server.addresses.scheduler).toMatch(/^127\.0\.0\.1:[1-9]/);
   });
 });
+
+describe("data directory lock", () => {
+  let dir: TempDir;
+  const servers: ChildServer[] = [];
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0))
+      if (s.child.exitCode === null && s.child.signalCode === null) await s.stop("SIGKILL");
+    dir.cleanup();
+  });
+
+  it("refuses a second `sw4rm up` on the same data dir naming the holder's PID, and is released by kill -9", async () => {
+    const first = await spawnServer(["up", "--data-dir", dir.path, ...PORTS]);
+    servers.push(first);
+    const refused = await spawnServer(["up", "--data-dir", dir.path, ...PORTS]).then(
+      () => undefined,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain(`data directory ${dir.path} is locked by PID ${first.child.pid}`);
+    // The kernel drops the lock with the process: no stale lock file blocks a restart.
+    await first.stop("SIGKILL");
+    const second = await spawnServer(["up", "--data-dir", dir.path, ...PORTS]);
+    servers.push(second);
+    expect(await checkHealth(second.addresses.router ?? "")).toBe("SERVING");
+  });
+});

@@ -13,7 +13,7 @@ import {
   withSettings,
 } from "../process/config.js";
 import { loadConfigFile } from "../process/configFile.js";
-import { SERVICE_CATALOG } from "../services/catalog.js";
+import { SERVICE_CATALOG, servedAddressKeys } from "../services/catalog.js";
 import { ADDRESS_KEYS, type AddressKey, SERVICE_TABLE } from "../services/table.js";
 import { STORAGE_BACKENDS } from "../storage/provider.js";
 import type { CliIo } from "./io.js";
@@ -44,14 +44,6 @@ export interface UpFlags {
 
 /** commander's attribute name of a long flag: --negotiation-room-addr → negotiationRoomAddr. */
 const attributeOf = (flag: string) => flag.replace(/^--/, "").replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-/** Address keys of the services the catalog's modules serve (shared keys such as coordination included). */
-function servedAddressKeys(): AddressKey[] {
-  const served = new Set(SERVICE_CATALOG.flatMap((e) => e.serves));
-  return ADDRESS_KEYS.filter((k) =>
-    [...served].some((s) => SERVICE_TABLE[s].addressKeys.some((sk) => sk.key === k.key)),
-  );
-}
 
 export function configFromFlags(flags: UpFlags): ServerConfigInput {
   let level: LogLevel | undefined;

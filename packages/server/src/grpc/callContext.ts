@@ -12,6 +12,8 @@ export type ServerCall = CallerInfo & {
   removeListener(event: "cancelled", listener: () => void): unknown;
 };
 
+const DEADLINE_TOLERANCE_MS = 50;
+
 export class PipelineContext implements CallContext {
   readonly method: string;
   readonly caller: ServerCall;
@@ -48,16 +50,24 @@ export class PipelineContext implements CallContext {
       if (!controller.signal.aborted) controller.abort(reason);
       this.dispose();
     };
-    const onCancel = () => abort(new Sw4rmError(ErrorCode.INTERNAL_ERROR, "the client cancelled the call", { grpcStatus: GrpcStatus.CANCELLED }));
+    const deadlineError = () =>
+      new Sw4rmError(ErrorCode.ACK_TIMEOUT, `${this.method}: the call's deadline passed`, {
+        grpcStatus: GrpcStatus.DEADLINE_EXCEEDED,
+      });
+    // A client whose deadline passes cancels the stream itself, often just before our own timer fires
+    // (the deadline travels in whole milliseconds): a cancel that close to the deadline is the deadline.
+    const onCancel = () =>
+      abort(
+        (this.remainingMs() ?? Number.POSITIVE_INFINITY) < DEADLINE_TOLERANCE_MS
+          ? deadlineError()
+          : new Sw4rmError(ErrorCode.INTERNAL_ERROR, "the client cancelled the call", { grpcStatus: GrpcStatus.CANCELLED }),
+      );
     const onShutdown = () => abort(new Sw4rmError(ErrorCode.AGENT_SHUTDOWN, "the server is shutting down", { grpcStatus: GrpcStatus.UNAVAILABLE }));
     const remaining = this.remainingMs();
     const timer =
       remaining === undefined
         ? undefined
-        : setTimeout(
-            () => abort(new Sw4rmError(ErrorCode.ACK_TIMEOUT, `${this.method}: the call's deadline passed`, { grpcStatus: GrpcStatus.DEADLINE_EXCEEDED })),
-            remaining,
-          );
+        : setTimeout(() => abort(deadlineError()), remaining);
     this.caller.once("cancelled", onCancel);
     this.#shutdown.addEventListener("abort", onShutdown, { once: true });
     this.#dispose = () => {

@@ -33,7 +33,7 @@ function sectionSchema(key: string): JsonSchema {
       addr,
       ...(entry ? { enabled: bool(`Serve ${entry.name} (default true)`), ...entry.settings } : {}),
     },
-    entry?.description ?? `Address shared by ${who}`,
+    entry?.description ?? (own ? `Address of ${who}` : `Address shared by ${who}`),
   );
 }
 
