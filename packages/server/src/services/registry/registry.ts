@@ -102,10 +102,10 @@ export class Registry implements AgentDirectory {
       await this.#save(record);
       this.#armLiveness(descriptor.agentId);
       if (!previous) {
-        this.#logger.info({ agentId: descriptor.agentId }, "agent registered");
+        this.#logger.info({ agent_id: descriptor.agentId }, "agent registered");
         this.#emit({ kind: "joined", agent: record });
       } else {
-        this.#logger.info({ agentId: descriptor.agentId }, "agent re-registered");
+        this.#logger.info({ agent_id: descriptor.agentId }, "agent re-registered");
         this.#emit({ kind: "updated", agent: record });
         if (!previous.available) this.#emit({ kind: "availability", agent: record });
       }
@@ -119,7 +119,7 @@ export class Registry implements AgentDirectory {
    */
   async heartbeat(agentId: string, state: AgentState, health: Readonly<Record<string, string>>): Promise<boolean> {
     if (AgentState[state] === undefined) {
-      this.#logger.warn({ agentId, state }, "heartbeat with unknown agent state refused");
+      this.#logger.warn({ agent_id: agentId, state }, "heartbeat with unknown agent state refused");
       return false;
     }
     return this.#change(async () => {
@@ -129,7 +129,7 @@ export class Registry implements AgentDirectory {
       const next = state === AgentState.AGENT_STATE_UNSPECIFIED ? previous.state : state;
       if (next !== previous.state && !agentLifecycle.canTransition(previous.state, next)) {
         this.#logger.warn(
-          { agentId, from: AgentState[previous.state], to: AgentState[next] },
+          { agent_id: agentId, from: AgentState[previous.state], to: AgentState[next] },
           "illegal agent state transition reported in heartbeat (recorded anyway)",
         );
       }
@@ -144,7 +144,7 @@ export class Registry implements AgentDirectory {
       this.#armLiveness(agentId);
       if (next !== previous.state) this.#emit({ kind: "state", agent: record, previous: previous.state });
       if (!previous.available) {
-        this.#logger.info({ agentId }, "agent available again");
+        this.#logger.info({ agent_id: agentId }, "agent available again");
         this.#emit({ kind: "availability", agent: record });
       }
       return true;
@@ -159,7 +159,7 @@ export class Registry implements AgentDirectory {
       this.#timers.get(agentId)?.cancel();
       this.#timers.delete(agentId);
       this.#agents.delete(agentId);
-      this.#logger.info({ agentId, reason }, "agent deregistered");
+      this.#logger.info({ agent_id: agentId, reason }, "agent deregistered");
       this.#emit({ kind: "left", agentId, reason });
       return true;
     });
@@ -218,10 +218,10 @@ export class Registry implements AgentDirectory {
         if (this.#closed || !previous?.available || this.#timers.has(agentId)) return;
         const record: AgentRecord = { ...previous, available: false };
         await this.#save(record);
-        this.#logger.warn({ agentId, windowMs: this.livenessWindowMs }, "agent missed heartbeats: unavailable");
+        this.#logger.warn({ agent_id: agentId, window_ms: this.livenessWindowMs }, "agent missed heartbeats: unavailable");
         this.#emit({ kind: "availability", agent: record });
       })
-      .catch((err: unknown) => this.#logger.error({ err, agentId }, "could not persist agent unavailability"));
+      .catch((err: unknown) => this.#logger.error({ err, agent_id: agentId }, "could not persist agent unavailability"));
   }
 
   #emit(change: AgentChange): void {

@@ -224,7 +224,7 @@ export class Scheduler {
       // Advisory (spec §10): a full buffer rejects the entry, never the task.
       activityError = err instanceof Error ? err.message : String(err);
       this.#logger.warn(
-        { taskId: queued.taskId, agentId: queued.agentId, code: "activity_buffer_full" },
+        { task_id: queued.taskId, agent_id: queued.agentId, code: "activity_buffer_full" },
         activityError,
       );
     }
@@ -282,13 +282,13 @@ export class Scheduler {
     try {
       ack = parseAck(envelope);
     } catch (err) {
-      this.#logger.warn({ err, messageId: envelope.messageId }, "ignoring malformed ACK to the scheduler");
+      this.#logger.warn({ err, message_id: envelope.messageId }, "ignoring malformed ACK to the scheduler");
       return;
     }
     const { done } = await this.#steps.run(async (step) => {
       const control = await this.#store.getControl(ack.ackForMessageId);
       if (!control) {
-        this.#logger.debug({ ackFor: ack.ackForMessageId }, "ACK for a message the scheduler did not send");
+        this.#logger.debug({ ack_for: ack.ackForMessageId }, "ACK for a message the scheduler did not send");
         return;
       }
       const task = this.#table.get(control.taskId);
@@ -298,10 +298,10 @@ export class Scheduler {
       const action = ackAction({ ack, from: envelope.producerId, control, task: current });
       switch (action.kind) {
         case "ignore":
-          this.#logger.debug({ taskId: control.taskId, why: action.why }, "ACK ignored");
+          this.#logger.debug({ task_id: control.taskId, why: action.why }, "ACK ignored");
           return;
         case "log":
-          this.#logger.info({ agentId: control.agentId, taskId: control.taskId }, action.what);
+          this.#logger.info({ agent_id: control.agentId, task_id: control.taskId }, action.what);
           return;
         case "running":
           if (current) this.#table.update(step, current, "RUNNING", "agent ACKed READ");
@@ -366,7 +366,7 @@ export class Scheduler {
     const { done } = await this.#steps.run((step) => {
       if (!this.#shutdowns.begin(step, agentId, grace, reason)) return; // idempotent (doc §1.10)
       this.#command(step, agentId, { command: "SHUTDOWN", grace_ms: grace, reason }).send((failure) =>
-        this.#logger.warn({ agentId, failure }, "SHUTDOWN not delivered"),
+        this.#logger.warn({ agent_id: agentId, failure }, "SHUTDOWN not delivered"),
       );
     });
     await done;

@@ -66,7 +66,7 @@ export class Preemptor {
     // The deadline stands either way: an agent that never hears the request is forced like one that ignores it.
     this.#d
       .command(step, task.agentId, body, task)
-      .send((failure) => this.#d.logger.warn({ taskId: task.taskId, failure }, "PREEMPT_REQUEST not delivered"));
+      .send((failure) => this.#d.logger.warn({ task_id: task.taskId, failure }, "PREEMPT_REQUEST not delivered"));
   }
 
   /** Records a non-preemptible section of at most `maxMs` (capped by options) starting now. */

@@ -56,7 +56,7 @@ export class ShutdownTracker {
     step.onUndo(() => this.#records.delete(agentId));
     step.afterCommit(() => {
       this.#arm(record);
-      this.#o.logger.info({ agentId, graceMs }, "agent shutdown requested: no new tasks");
+      this.#o.logger.info({ agent_id: agentId, grace_ms: graceMs }, "agent shutdown requested: no new tasks");
     });
     return true;
   }

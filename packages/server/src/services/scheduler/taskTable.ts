@@ -43,10 +43,10 @@ export class TaskTable {
       this.#logger.info(
         {
           at: isoFromMs(task.updatedAtMs),
-          correlationId: task.correlationId,
+          correlation_id: task.correlationId,
           actor: "sw4rm-scheduler",
-          taskId: id,
-          agentId: task.agentId,
+          task_id: id,
+          agent_id: task.agentId,
           from,
           to: task.status,
           detail,
